@@ -1,0 +1,13 @@
+// One activity by id, in the import format's columns (attendees are ATTENDED edges).
+MATCH (n:Activity {id: $id})
+OPTIONAL MATCH (r:Rep)-[:ATTENDED]->(n)
+WITH n, collect(r.id) AS rep_ids
+OPTIONAL MATCH (c:Contact)-[:ATTENDED]->(n)
+RETURN n.id AS id,
+       n.date AS date,
+       n.kind AS kind,
+       n.account_id AS account_id,
+       n.bid_id AS bid_id,
+       rep_ids,
+       collect(c.id) AS contact_ids,
+       n.summary AS summary

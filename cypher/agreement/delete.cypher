@@ -1,0 +1,3 @@
+// Delete one Agreement and every relationship attached to it.
+MATCH (n:Agreement {id: $id})
+DETACH DELETE n

@@ -1,0 +1,7 @@
+// One Agreement by id, in the import format's columns.
+MATCH (n:Agreement {id: $id})
+RETURN n.id AS id,
+       n.account_id AS account_id,
+       n.kind AS kind,
+       n.signed AS signed,
+       n.expires AS expires

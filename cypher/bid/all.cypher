@@ -1,0 +1,10 @@
+// Every Bid, in the import format's columns.
+MATCH (n:Bid)
+RETURN n.id AS id,
+       n.account_id AS account_id,
+       n.name AS name,
+       n.stage AS stage,
+       n.tender_date AS tender_date,
+       n.value AS value,
+       n.currency AS currency
+ORDER BY id

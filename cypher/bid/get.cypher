@@ -1,0 +1,9 @@
+// One Bid by id, in the import format's columns.
+MATCH (n:Bid {id: $id})
+RETURN n.id AS id,
+       n.account_id AS account_id,
+       n.name AS name,
+       n.stage AS stage,
+       n.tender_date AS tender_date,
+       n.value AS value,
+       n.currency AS currency

@@ -1,0 +1,8 @@
+// Rebuild each bid's FOR edge from account_id.
+UNWIND $rows AS row
+MATCH (n:Bid {id: row.id})-[r:`FOR`]->()
+DELETE r;
+UNWIND $rows AS row
+MATCH (n:Bid {id: row.id})
+MATCH (a:Account {id: row.account_id})
+MERGE (n)-[:`FOR`]->(a);

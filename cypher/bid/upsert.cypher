@@ -1,0 +1,12 @@
+// Create or update Bid nodes by id; every property is replaced by the row's
+// value (null clears it). Rows whose id is null are skipped (see the LadybugDB
+// adapter: it may add a typing row with a null id).
+UNWIND $rows AS row
+WITH row WHERE row.id IS NOT NULL
+MERGE (n:Bid {id: row.id})
+SET n.account_id = row.account_id,
+    n.name = row.name,
+    n.stage = row.stage,
+    n.tender_date = row.tender_date,
+    n.value = row.value,
+    n.currency = row.currency

@@ -1,0 +1,12 @@
+// Every Contact, in the import format's columns (reports_to is the REPORTS_TO edge).
+MATCH (n:Contact)
+OPTIONAL MATCH (n)-[:REPORTS_TO]->(m:Contact)
+RETURN n.id AS id,
+       n.account_id AS account_id,
+       n.unit_id AS unit_id,
+       n.name AS name,
+       n.title AS title,
+       n.level AS level,
+       m.id AS reports_to,
+       n.email AS email
+ORDER BY id

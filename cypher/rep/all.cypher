@@ -1,0 +1,9 @@
+// Every Rep, in the import format's columns.
+MATCH (n:Rep)
+RETURN n.id AS id,
+       n.name AS name,
+       n.role AS role,
+       n.level AS level,
+       n.active AS active,
+       n.email AS email
+ORDER BY id

@@ -1,0 +1,3 @@
+// Delete every node and relationship (the demo recreates its own store with it).
+MATCH (n)
+DETACH DELETE n

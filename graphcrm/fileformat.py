@@ -1,0 +1,289 @@
+"""The import format of DESIGN §4: a directory of CSV files, or one JSON file.
+
+Reading checks each row against the domain model and collects every problem
+(file, line, column, what is wrong) instead of stopping at the first. Writing
+produces the same format in a canonical order, so export → load → export gives
+identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from graphcrm.errors import InputError, Issue
+from graphcrm.model import RECORD_TYPES, Dataset, Record
+
+__all__ = [
+    "Source", "read_path", "read_csv_dir", "read_json", "read_document", "write_csv_dir",
+    "write_json", "FILES",
+]
+
+FILES: dict[str, type[Record]] = {t.FILE: t for t in RECORD_TYPES}
+MAX_FIELD = 100_000
+csv.field_size_limit(MAX_FIELD)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Records read from input, with where each one came from.
+
+    ``places[field][i]`` is ``(where, line, item)`` of ``data.<field>[i]``, so a
+    later check (references) can name the file and line of a bad record.
+    """
+
+    data: Dataset
+    places: dict[str, list[tuple[str, int | None, int | None]]] = field(default_factory=dict)
+
+    def issue(self, field_name: str, index: int, column: str | None, message: str) -> Issue:
+        where, line, item = self.places[field_name][index]
+        return Issue(where, line, item, column, message)
+
+
+def columns(record_type: type[Record]) -> list[str]:
+    """The CSV header of a record type, in the order DESIGN §4 gives."""
+    return list(record_type.model_fields)
+
+
+def read_path(path: Path) -> Source:
+    """Read a directory of CSV files or a ``.json`` file. Raises ``InputError``."""
+    if path.is_dir():
+        return read_csv_dir(path)
+    if path.is_file() and path.suffix.lower() == ".json":
+        return read_json(path)
+    if not path.exists():
+        raise InputError([Issue(str(path), None, None, None, "no such file or directory")])
+    raise InputError([Issue(str(path), None, None, None,
+                            "expected a directory of CSV files or a .json file")])
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def _describe(error: dict[str, Any]) -> tuple[str | None, str]:
+    """A pydantic error as (field, message) in our words."""
+    loc = [str(p) for p in error["loc"]]
+    field = loc[0] if loc else None
+    kind, ctx, got = error["type"], error.get("ctx", {}), error.get("input")
+    if kind == "missing":
+        return field, "is required"
+    if kind == "extra_forbidden":
+        return field, "is not a known field"
+    if kind == "enum":
+        return field, f"must be one of {ctx.get('expected', '').replace(chr(39), '')}, got {got!r}"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return field, f"must be a whole number, got {got!r}"
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return field, f"must be a number, got {got!r}"
+    if kind in ("bool_parsing", "bool_type"):
+        return field, f"must be true or false, got {got!r}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return field, f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {got!r}"
+    if kind == "string_too_long":
+        return field, f"must be at most {ctx['max_length']} characters, got {len(got)}"
+    if kind == "string_too_short":
+        return field, "must not be empty"
+    if kind == "string_pattern_mismatch":
+        return field, f"has the wrong form: {got!r}"
+    message = error["msg"]
+    if not loc and ": " in message:  # model-level checks name their field first
+        field, _, message = message.partition(": ")
+    return field, message
+
+
+def _validate(record_type: type[Record], raw: dict[str, Any], where: str,
+              line: int | None, item: int | None, issues: list[Issue]) -> Record | None:
+    try:
+        return record_type.model_validate(raw)
+    except ValidationError as e:
+        for error in e.errors(include_url=False):
+            field, message = _describe(error)
+            issues.append(Issue(where, line, item, field, message))
+        return None
+
+
+def _csv_rows(path: Path, issues: list[Issue]) -> Iterator[tuple[int, list[str]]]:
+    """(first line, cells) of each CSV record; decoding problems become issues."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[: e.start].count(b"\n") + 1
+        issues.append(Issue(path.name, line, None, None, "is not UTF-8 text"))
+        return
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        issues.append(Issue(path.name, line, None, None, "contains a NUL byte"))
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as e:
+        issues.append(Issue(path.name, reader.line_num, None, None, f"is not valid CSV: {e}"))
+
+
+def read_csv_dir(directory: Path) -> Source:
+    """Read every import CSV file of a directory (each is optional).
+
+    Raises ``InputError`` listing every problem: unknown files or columns,
+    rows that break the model, duplicated keys.
+    """
+    issues: list[Issue] = []
+    lists: dict[str, list[Record]] = {}
+    places: dict[str, list[tuple[str, int | None, int | None]]] = {}
+    for path in sorted(directory.iterdir()):
+        if path.suffix.lower() != ".csv":
+            continue
+        record_type = FILES.get(path.name)
+        if record_type is None:
+            issues.append(Issue(path.name, None, None, None,
+                                f"is not an import file (expected one of: {', '.join(FILES)})"))
+            continue
+        key = Dataset.field_for(record_type)
+        lists[key], places[key] = [], []
+        rows = _csv_rows(path, issues)
+        header = next(rows, None)
+        if header is None:
+            continue
+        names = header[1]
+        known = columns(record_type)
+        bad = [n for n in names if n not in known]
+        dupes = {n for n in names if names.count(n) > 1}
+        for n in bad:
+            issues.append(Issue(path.name, 1, None, n, f"is not a column of {path.name} "
+                                f"(expected: {', '.join(known)})"))
+        for n in sorted(dupes):
+            issues.append(Issue(path.name, 1, None, n, "appears twice in the header"))
+        missing = [n for n, f in record_type.model_fields.items() if f.is_required() and n not in names]
+        for n in missing:
+            issues.append(Issue(path.name, 1, None, n, "required column is missing"))
+        if bad or dupes or missing:
+            continue
+        for line, cells in rows:
+            if not any(cells):
+                continue  # blank line
+            if len(cells) != len(names):
+                issues.append(Issue(path.name, line, None, None,
+                                    f"has {len(cells)} cells, the header has {len(names)}"))
+                continue
+            raw = {n: v for n, v in zip(names, cells) if v != ""}
+            record = _validate(record_type, raw, path.name, line, None, issues)
+            if record is not None:
+                lists[key].append(record)
+                places[key].append((path.name, line, None))
+    return _finish(lists, places, issues)
+
+
+def read_json(path: Path) -> Source:
+    """Read the single-JSON form: ``{"accounts": [...], "contacts": [...], …}``.
+
+    Keys are the import file names without ``.csv``. Raises ``InputError``.
+    """
+    name = path.name
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError([Issue(name, None, None, None, "is not UTF-8 text")]) from None
+    except json.JSONDecodeError as e:
+        raise InputError([Issue(name, e.lineno, None, None, f"is not valid JSON: {e.msg}")]) from None
+    return read_document(doc, name)
+
+
+def read_document(doc: Any, name: str = "import.json") -> Source:
+    """Validate an already parsed JSON document of the import format."""
+    if not isinstance(doc, dict):
+        raise InputError([Issue(name, None, None, None, "must be a JSON object of lists")])
+    issues: list[Issue] = []
+    lists: dict[str, list[Record]] = {}
+    places: dict[str, list[tuple[str, int | None, int | None]]] = {}
+    by_field = {Dataset.field_for(t): t for t in RECORD_TYPES}
+    for key, items in doc.items():
+        record_type = by_field.get(key)
+        if record_type is None:
+            issues.append(Issue(name, None, None, key, f"is not a list of the import format "
+                                f"(expected: {', '.join(by_field)})"))
+            continue
+        if not isinstance(items, list):
+            issues.append(Issue(name, None, None, key, "must be a list"))
+            continue
+        lists[key], places[key] = [], []
+        where = f"{name}: {key}"
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                issues.append(Issue(where, None, i, None, "must be an object"))
+                continue
+            raw = {k: v for k, v in item.items() if v is not None and v != ""}
+            record = _validate(record_type, raw, where, None, i, issues)
+            if record is not None:
+                lists[key].append(record)
+                places[key].append((where, None, i))
+    return _finish(lists, places, issues)
+
+
+def _finish(lists: dict[str, list[Record]],
+            places: dict[str, list[tuple[str, int | None, int | None]]],
+            issues: list[Issue]) -> Source:
+    """Check duplicated keys, then return the records or raise every issue."""
+    for key, records in lists.items():
+        first: dict[tuple, tuple[int | None, int | None]] = {}
+        for record, (where, line, item) in zip(records, places[key]):
+            seen = first.setdefault(record.key, (line, item))
+            if seen != (line, item):
+                at = f"line {seen[0]}" if seen[0] is not None else f"item {seen[1]}"
+                what = "id" if record.KEY == ("id",) else ", ".join(record.KEY)
+                issues.append(Issue(where, line, item, record.KEY[0],
+                                    f"duplicated {what} {'/'.join(record.key)!r} (first at {at})"))
+    if issues:
+        raise InputError(issues)
+    return Source(Dataset(**lists), places)
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ";".join(value)
+    return str(value)
+
+
+def write_csv_dir(data: Dataset, directory: Path) -> list[Path]:
+    """Write one CSV file per record type (all of them, headers even when empty)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for t in RECORD_TYPES:
+        path = directory / t.FILE
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(columns(t))
+            for record in data.sorted().records(t):
+                writer.writerow([_cell(getattr(record, c)) for c in columns(t)])
+        written.append(path)
+    return written
+
+
+def write_json(data: Dataset, path: Path) -> Path:
+    """Write the single-JSON form, records without their empty fields."""
+    doc = {field: [r.model_dump(mode="json", exclude_none=True) for r in records]
+           for field, records in data.sorted()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,160 @@
+"""The embedded store: LadybugDB (PyPI ``ladybug``, the maintained fork of Kùzu).
+
+One file on disk, in-process. LadybugDB's rules (see TRAPS.md) shape this module:
+
+- one ``Database`` per file per process: ``_database`` hands out a shared
+  instance per path and closes it when its last user closes;
+- one write transaction at a time: writes take the database's lock;
+- an error inside a transaction has already rolled it back, and a statement sent
+  after it would run in autocommit, so a write stops at its first error;
+- a parameter column that is null in every row is typed STRING and then fails to
+  bind to a DATE/DOUBLE/INT64 property; such batches get one extra typing row
+  whose key is null, which the queries skip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import typing
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from graphcrm import cypher
+from graphcrm.errors import StoreError, StoreLocked
+from graphcrm.model import Record
+from graphcrm.store.port import GraphStore, Step
+
+__all__ = ["LadybugStore"]
+
+_open: dict[Path, list] = {}  # path -> [Database, lock, users]
+_open_lock = threading.Lock()
+
+
+def _database(path: Path) -> tuple[ladybug.Database, threading.Lock]:
+    with _open_lock:
+        entry = _open.get(path)
+        if entry is None:
+            try:
+                db = ladybug.Database(str(path))
+            except RuntimeError as e:
+                if "lock" in str(e).lower():
+                    raise StoreLocked(
+                        f"the store {path} is in use by another process (a running "
+                        f"'graphcrm serve'?); stop it or use another --db"
+                    ) from None
+                raise StoreError(f"cannot open the store {path}: {e}") from None
+            entry = _open[path] = [db, threading.Lock(), 0]
+        entry[2] += 1
+        return entry[0], entry[1]
+
+
+def _release(path: Path) -> None:
+    with _open_lock:
+        entry = _open.get(path)
+        if entry is not None:
+            entry[2] -= 1
+            if entry[2] <= 0:
+                entry[0].close()
+                del _open[path]
+
+
+_SAMPLE = {dt.date: dt.date(1970, 1, 1), float: 0.0, int: 0, bool: False}
+
+
+def _typing_row(record_type: type[Record], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A row that gives each all-null non-string column its type, keyed by nulls."""
+    row: dict[str, Any] = {}
+    needed = False
+    for name in rows[0]:
+        field = record_type.model_fields.get(name)
+        sample = None
+        if field is not None and name not in record_type.KEY:
+            for arg in typing.get_args(field.annotation) or (field.annotation,):
+                base = typing.get_origin(arg) or arg
+                base = typing.get_args(arg)[0] if base is typing.Annotated else base
+                sample = _SAMPLE.get(base, sample)
+        if sample is not None and all(r[name] is None for r in rows):
+            needed = True
+        row[name] = sample if name not in record_type.KEY else None
+    return row if needed else None
+
+
+class LadybugStore(GraphStore):
+    """A graphcrm store in one LadybugDB file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file; created with its schema by ``initialize``.
+    """
+
+    engine = "ladybug"
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path).expanduser().resolve()
+        if not self.path.parent.is_dir():
+            raise StoreError(f"cannot create the store {self.path}: no such directory")
+        self._db, self._lock = _database(self.path)
+        self._local = threading.local()
+        self._closed = False
+
+    def _conn(self) -> ladybug.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = ladybug.Connection(self._db)
+        return conn
+
+    def _run(self, statement: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        result = self._conn().execute(statement, params)
+        names = result.get_column_names()
+        rows = []
+        while result.has_next():
+            rows.append(dict(zip(names, result.get_next())))
+        return rows
+
+    def initialize(self) -> None:
+        with self._lock:
+            for statement in cypher.schema(self.engine):
+                self._run(statement, {})
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._local = threading.local()
+            _release(self.path)
+
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for statement in cypher.statements(query, self.engine):
+            rows = self._run(statement, params)
+        return rows
+
+    def _write(self, steps: Sequence[Step], advance: Callable[[int], None] | None = None) -> None:
+        with self._lock:
+            self._run("BEGIN TRANSACTION", {})
+            try:
+                for step in steps:
+                    params = step.params
+                    rows = params.get("rows")
+                    if rows and step.record_type is not None:
+                        extra = _typing_row(step.record_type, rows)
+                        if extra is not None:
+                            params = {**params, "rows": [*rows, extra]}
+                    for statement in cypher.statements(step.query, self.engine):
+                        self._run(statement, params)
+                    if advance is not None and rows:
+                        advance(len(rows))
+            except BaseException:
+                self._rollback()
+                raise
+            self._run("COMMIT", {})
+
+    def _rollback(self) -> None:
+        try:
+            self._run("ROLLBACK", {})
+        except RuntimeError:
+            pass  # the failed statement has already rolled the transaction back

@@ -1,0 +1,254 @@
+"""The store port: what graphcrm needs from a graph database, and nothing more.
+
+Contract, shared by every adapter and checked by ``tests/integration/test_store_contract.py``:
+
+- Nodes are identified by their label and ``id``; relationships by their type and
+  endpoints. Relationships are directed as in DESIGN §2.
+- ``apply`` writes a whole ``Dataset`` in one transaction: all of it or none of it.
+  Writing is an upsert: applying the same records twice changes nothing, and a
+  record replaces every property of the one it updates (a missing value clears it).
+- Reads return domain records (``graphcrm.model``), never engine row shapes;
+  "not found" is ``None`` (``get``, ``account_data``) or ``False`` (``delete``).
+- ``initialize`` creates the schema idempotently; call it once after opening.
+
+Adapters implement four primitives — ``initialize``, ``close``, ``_read`` and
+``_write`` — and inherit the rest, which runs the named queries of ``cypher/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, ClassVar
+
+import networkx as nx
+
+from graphcrm.graph import build_graph
+from graphcrm.model import (
+    RECORD_TYPES, Account, Activity, Agreement, Bid, BidRole, Contact, Dataset, Influence,
+    Record, Relationship, Rep, TeamMember, Unit,
+)
+
+__all__ = ["GraphStore", "Step", "write_plan", "QUERY_DIR", "Progress"]
+
+# The cypher/ directory of each record type's queries.
+QUERY_DIR: dict[type[Record], str] = {
+    Account: "account", Unit: "unit", Contact: "contact", Rep: "rep",
+    TeamMember: "team_member", Relationship: "relationship", Influence: "influence",
+    Bid: "bid", BidRole: "bid_role", Activity: "activity", Agreement: "agreement",
+}
+NODE_TYPES = (Account, Unit, Contact, Rep, Bid, Activity, Agreement)
+LINKED_TYPES = (Unit, Contact, Bid, Activity, Agreement)
+EDGE_TYPES = (TeamMember, Relationship, Influence, BidRole)
+BATCH = 5_000
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(rows_done, rows_total)`` while a write goes on."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One named query and its parameters, run inside a write transaction.
+
+    Batch steps carry their rows as ``params["rows"]`` (never an empty list);
+    ``record_type`` says which record the rows come from, so an adapter can type
+    columns that are null in every row (LadybugDB needs that).
+    """
+
+    query: str
+    params: dict[str, Any]
+    record_type: type[Record] | None = None
+
+
+def _row(record: Record) -> dict[str, Any]:
+    row = record.model_dump(exclude={"rep_ids", "contact_ids"})
+    return {k: v.value if isinstance(v, Enum) else v for k, v in row.items()}
+
+
+def _batches(query: str, rows: list[dict[str, Any]], record_type=None) -> Iterator[Step]:
+    for start in range(0, len(rows), BATCH):
+        yield Step(query, {"rows": rows[start:start + BATCH]}, record_type)
+
+
+def write_plan(data: Dataset) -> list[Step]:
+    """The steps that write ``data``, in an order where every reference exists.
+
+    Nodes first, then the edges their reference fields imply, then the
+    relationships with properties, and last the ``KNOWS`` updates of logged
+    activities (so a relationship row in the same import does not undo them).
+    """
+    steps: list[Step] = []
+    for t in NODE_TYPES:
+        rows = [_row(r) for r in data.records(t)]
+        steps += _batches(f"{QUERY_DIR[t]}/upsert", rows, t)
+    for t in LINKED_TYPES:
+        rows = [{"id": r.id, **{k: v for k, v in _row(r).items() if k.endswith("_id") or k == "reports_to"}}
+                for r in data.records(t)]
+        steps += _batches(f"{QUERY_DIR[t]}/link", rows)
+    for t in EDGE_TYPES:
+        steps += _batches(f"{QUERY_DIR[t]}/upsert", [_row(r) for r in data.records(t)], t)
+    steps += _batches("activity/attend_reps", [
+        {"activity_id": a.id, "rep_id": r} for a in data.activities for r in a.rep_ids])
+    steps += _batches("activity/attend_contacts", [
+        {"activity_id": a.id, "contact_id": c} for a in data.activities for c in a.contact_ids])
+    steps += _batches("activity/log", _logged_contacts(data.activities))
+    return steps
+
+
+def _logged_contacts(activities: Iterable[Activity]) -> list[dict[str, Any]]:
+    """One row per (rep, contact) who met in an activity, with the first and last date."""
+    span: dict[tuple[str, str], tuple[dt.date, dt.date]] = {}
+    for a in activities:
+        for r in a.rep_ids:
+            for c in a.contact_ids:
+                first, last = span.get((r, c), (a.date, a.date))
+                span[(r, c)] = (min(first, a.date), max(last, a.date))
+    return [{"rep_id": r, "contact_id": c, "first": f, "last": l}
+            for (r, c), (f, l) in sorted(span.items())]
+
+
+class GraphStore(ABC):
+    """A graph database holding graphcrm's records (see the module docstring)."""
+
+    engine: ClassVar[str]
+
+    # --- primitives the adapters implement ---------------------------------------
+
+    @abstractmethod
+    def initialize(self) -> None:
+        """Create the schema if it is missing (idempotent)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection; the store is unusable afterwards."""
+
+    @abstractmethod
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a named read query; rows as dicts of plain Python values."""
+
+    @abstractmethod
+    def _write(self, steps: Sequence[Step], advance: Callable[[int], None] | None = None) -> None:
+        """Run the steps in one transaction: all of them, or on error none.
+
+        ``advance`` is called after each batch step with its number of rows."""
+
+    # --- the contract ------------------------------------------------------------
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def apply(self, data: Dataset, progress: Progress | None = None) -> None:
+        """Upsert every record of ``data`` atomically. References must be valid
+        (``graphcrm.importer.check_references`` checks them)."""
+        steps = write_plan(data)
+        if progress is None:
+            self._write(steps)
+            return
+        total, done = sum(len(s.params.get("rows", ())) for s in steps), 0
+
+        def advance(rows: int) -> None:
+            nonlocal done
+            done += rows
+            progress(done, total)
+
+        self._write(steps, advance)
+
+    def upsert(self, records: Iterable[Record]) -> None:
+        """Upsert records of any types atomically."""
+        by_type: dict[str, list[Record]] = {}
+        for r in records:
+            by_type.setdefault(Dataset.field_for(type(r)), []).append(r)
+        self.apply(Dataset(**by_type))
+
+    def get(self, record_type: type[Record], key: Sequence[str] | str) -> Record | None:
+        """The record with that key (an id, or the endpoints of a relationship)."""
+        rows = self._read(f"{QUERY_DIR[record_type]}/get", **_key_params(record_type, key))
+        return _record(record_type, rows[0]) if rows else None
+
+    def delete(self, record_type: type[Record], key: Sequence[str] | str) -> bool:
+        """Delete a record (a node with its relationships); False if there was none."""
+        if self.get(record_type, key) is None:
+            return False
+        self._write([Step(f"{QUERY_DIR[record_type]}/delete", _key_params(record_type, key))])
+        return True
+
+    def lookup(self, record_type: type[Record], ids: Iterable[str]) -> dict[str, str | None]:
+        """Which of ``ids`` exist, each with its account id (None for reps)."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        rows = self._read(f"{QUERY_DIR[record_type]}/lookup", ids=ids)
+        return {r["id"]: r.get("account_id") for r in rows}
+
+    def account_ids(self) -> list[str]:
+        """Every account id, sorted."""
+        return [r["id"] for r in self._read("account/ids")]
+
+    def account_data(self, account_id: str) -> Dataset | None:
+        """Every record of one account: its units, contacts, the reps who touch it,
+        its team, relationships, influences, bids and roles, activities, agreements."""
+        if not self._read("account/by_account", account_id=account_id):
+            return None
+        return Dataset(**{
+            Dataset.field_for(t): [_record(t, row) for row in
+                                   self._read(f"{QUERY_DIR[t]}/by_account", account_id=account_id)]
+            for t in RECORD_TYPES
+        })
+
+    def account_graph(self, account_id: str) -> nx.MultiDiGraph | None:
+        """One account as a ``MultiDiGraph`` (see ``graphcrm.graph``), or None."""
+        data = self.account_data(account_id)
+        return None if data is None else build_graph(data, account_id)
+
+    def bid_graph(self, bid_id: str) -> nx.MultiDiGraph | None:
+        """The graph a bid's analyses need: its account's graph (warm paths run
+        through contacts outside the decision chain), with ``graph["bid_id"]`` set.
+        ``graphcrm.graph.decision_chain`` cuts the chain itself out of it."""
+        bid = self.get(Bid, bid_id)
+        if bid is None:
+            return None
+        g = self.account_graph(bid.account_id)
+        g.graph["bid_id"] = bid_id
+        return g
+
+    def iter_account_data(self, account_ids: Iterable[str] | None = None) -> Iterator[Dataset]:
+        """Each account's records in turn: memory bounded by the largest account."""
+        for account_id in self.account_ids() if account_ids is None else account_ids:
+            data = self.account_data(account_id)
+            if data is not None:
+                yield data
+
+    def export(self) -> Dataset:
+        """Every record in the store, in the import format's canonical order."""
+        return Dataset(**{
+            Dataset.field_for(t): [_record(t, row) for row in self._read(f"{QUERY_DIR[t]}/all")]
+            for t in RECORD_TYPES
+        }).sorted()
+
+    def clear(self) -> None:
+        """Delete everything in the store (the demo rebuilds its own store so)."""
+        self._write([Step("store/clear", {})])
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind, keyed like the import files."""
+        return {k: int(v) for k, v in self._read("store/counts")[0].items()}
+
+
+def _key_params(record_type: type[Record], key: Sequence[str] | str) -> dict[str, str]:
+    key = (key,) if isinstance(key, str) else tuple(key)
+    if len(key) != len(record_type.KEY):
+        raise ValueError(f"{record_type.__name__} is keyed by {', '.join(record_type.KEY)}")
+    return dict(zip(record_type.KEY, key))
+
+
+def _record(record_type: type[Record], row: dict[str, Any]) -> Record:
+    if record_type is Activity:
+        row = {**row, "rep_ids": sorted(x for x in row["rep_ids"] if x is not None),
+               "contact_ids": sorted(x for x in row["contact_ids"] if x is not None)}
+    return record_type.model_validate({k: v for k, v in row.items() if v is not None})
