@@ -1,0 +1,172 @@
+"""The store contract (graphcrm.store.port), run unchanged against every adapter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graphcrm.model import (
+    Account, Activity, Agreement, Bid, BidRole, Contact, Dataset, Influence, Relationship, Rep,
+    TeamMember, Unit,
+)
+
+D = dt.date
+
+
+def small() -> Dataset:
+    """Two accounts; every record type at least once."""
+    return Dataset(
+        accounts=[Account(id="a1", name="Acme", tier="S", annual_revenue=12.5),
+                  Account(id="a2", name="Beta", tier="B", parent_id="a1")],
+        units=[Unit(id="u1", account_id="a1", name="HQ", kind="hq"),
+               Unit(id="u2", account_id="a1", name="North", kind="branch", parent_unit_id="u1")],
+        contacts=[Contact(id="c1", account_id="a1", unit_id="u1", name="王建国", level="executive"),
+                  Contact(id="c2", account_id="a1", unit_id="u2", name="Li", reports_to="c1", level="staff"),
+                  Contact(id="c3", account_id="a2", name="Zed")],
+        reps=[Rep(id="r1", name="Rita", role="account_manager"), Rep(id="r2", name="Sam", active=False)],
+        account_team=[TeamMember(account_id="a1", rep_id="r1", role="lead"),
+                      TeamMember(account_id="a2", rep_id="r2")],
+        relationships=[Relationship(rep_id="r1", contact_id="c1", depth=3, last_contact=D(2026, 1, 5)),
+                       Relationship(rep_id="r2", contact_id="c3", depth=2)],
+        influences=[Influence(source_id="c2", target_id="c1", strength=0.7, kind="advisory")],
+        bids=[Bid(id="b1", account_id="a1", name="Core", stage="tender", tender_date=D(2026, 12, 1))],
+        bid_roles=[BidRole(bid_id="b1", contact_id="c1", role="approver", stance=-1),
+                   BidRole(bid_id="b1", contact_id="c2", role="user")],
+        activities=[Activity(id="x1", date=D(2026, 2, 1), kind="visit", account_id="a1", bid_id="b1",
+                             rep_ids=["r1"], contact_ids=["c1", "c2"])],
+        agreements=[Agreement(id="g1", account_id="a1", kind="framework", signed=D(2025, 1, 1))],
+    )
+
+
+def test_empty_store_counts_zero(any_store):
+    assert set(any_store.counts().values()) == {0}
+    assert any_store.account_ids() == []
+    assert any_store.account_data("nope") is None
+
+
+def test_apply_then_counts(any_store):
+    any_store.apply(small())
+    # relationships: 2 given + r1→c2 created by the activity (r1 and c2 met on 2026-02-01)
+    assert any_store.counts() == {
+        "accounts": 2, "units": 2, "contacts": 3, "reps": 2, "account_team": 2,
+        "relationships": 3, "influences": 1, "bids": 1, "bid_roles": 2, "activities": 1,
+        "agreements": 1,
+    }
+
+
+def test_activity_moves_last_contact_forward(any_store):
+    any_store.apply(small())
+    assert any_store.get(Relationship, ("r1", "c1")).last_contact == D(2026, 2, 1)
+    created = any_store.get(Relationship, ("r1", "c2"))
+    assert (created.depth, created.since, created.last_contact) == (1, D(2026, 2, 1), D(2026, 2, 1))
+    earlier = Activity(id="x0", date=D(2025, 6, 1), kind="call", account_id="a1",
+                       rep_ids=["r1"], contact_ids=["c1"])
+    any_store.upsert([earlier])
+    assert any_store.get(Relationship, ("r1", "c1")).last_contact == D(2026, 2, 1)
+
+
+def test_apply_is_idempotent(any_store):
+    any_store.apply(small())
+    first = any_store.export()
+    any_store.apply(small())
+    assert any_store.export() == first
+
+
+def test_upsert_replaces_every_property(any_store):
+    any_store.apply(small())
+    any_store.upsert([Contact(id="c2", account_id="a1", name="Li Na")])  # unit, level, manager cleared
+    c2 = any_store.get(Contact, "c2")
+    assert (c2.name, c2.unit_id, c2.level, c2.reports_to) == ("Li Na", None, None, None)
+    g = any_store.account_graph("a1")
+    assert not g.has_edge(("Contact", "c2"), ("Contact", "c1"), "REPORTS_TO")
+    assert not g.has_edge(("Contact", "c2"), ("Unit", "u2"), "MEMBER_OF")
+
+
+def test_get_returns_records_or_none(any_store):
+    any_store.apply(small())
+    assert any_store.get(Account, "a1") == small().accounts[0]
+    assert any_store.get(Influence, ("c2", "c1")).strength == pytest.approx(0.7)
+    assert any_store.get(BidRole, ("b1", "c1")).stance == -1
+    assert any_store.get(TeamMember, ("a1", "r1")).role == "lead"
+    assert any_store.get(Account, "zz") is None
+    assert any_store.get(Relationship, ("r2", "c1")) is None
+
+
+def test_delete(any_store):
+    any_store.apply(small())
+    assert any_store.delete(Relationship, ("r1", "c1")) is True
+    assert any_store.delete(Relationship, ("r1", "c1")) is False
+    assert any_store.get(Relationship, ("r1", "c1")) is None
+    assert any_store.delete(Rep, "r2") is True
+    counts = any_store.counts()
+    assert counts["reps"] == 1 and counts["account_team"] == 1  # r2's team edge went with it
+
+
+def test_account_data_is_one_account(any_store):
+    any_store.apply(small())
+    data = any_store.account_data("a1")
+    assert [c.id for c in data.contacts] == ["c1", "c2"]
+    assert [r.id for r in data.reps] == ["r1"]  # r2 only touches a2
+    assert [u.id for u in data.units] == ["u1", "u2"]
+    assert [b.id for b in data.bids] == ["b1"]
+    assert {(k.rep_id, k.contact_id) for k in data.relationships} == {("r1", "c1"), ("r1", "c2")}
+    assert data.activities[0].contact_ids == ["c1", "c2"]
+    other = any_store.account_data("a2")
+    assert [r.id for r in other.reps] == ["r2"] and other.accounts[0].parent_id == "a1"
+
+
+def test_account_graph_has_every_edge_type(any_store):
+    any_store.apply(small())
+    g = any_store.account_graph("a1")
+    assert g.graph["account_id"] == "a1"
+    types = {k for _, _, k in g.edges(keys=True)}
+    assert types == {"PART_OF", "MEMBER_OF", "WORKS_AT", "REPORTS_TO", "INFLUENCES", "KNOWS",
+                     "ON_TEAM", "ROLE_IN", "FOR", "ATTENDED"}
+    knows = g.get_edge_data(("Rep", "r1"), ("Contact", "c1"), "KNOWS")
+    assert knows["depth"] == 3 and knows["last_contact"] == D(2026, 2, 1)
+    assert g.nodes[("Contact", "c1")]["name"] == "王建国"
+    assert any_store.account_graph("nope") is None
+
+
+def test_bid_graph(any_store):
+    any_store.apply(small())
+    g = any_store.bid_graph("b1")
+    assert g.graph == {"account_id": "a1", "bid_id": "b1"}
+    assert g.get_edge_data(("Contact", "c1"), ("Bid", "b1"), "ROLE_IN")["role"] == "approver"
+    assert any_store.bid_graph("nope") is None
+
+
+def test_lookup_and_ids(any_store):
+    any_store.apply(small())
+    assert any_store.lookup(Contact, ["c1", "c3", "zz"]) == {"c1": "a1", "c3": "a2"}
+    assert any_store.lookup(Rep, ["r1"]) == {"r1": None}
+    assert any_store.lookup(Unit, []) == {}
+    assert any_store.account_ids() == ["a1", "a2"]
+    assert [d.accounts[0].id for d in any_store.iter_account_data()] == ["a1", "a2"]
+
+
+def test_export_round_trips_through_apply(any_store, lbug_store):
+    any_store.apply(small())
+    exported = any_store.export()
+    lbug_store.apply(exported)
+    assert lbug_store.export() == exported
+
+
+def test_failed_write_leaves_store_unchanged(any_store):
+    """A write that fails in the engine half-way rolls back everything before it."""
+    any_store.apply(small())
+    before = any_store.export()
+    from graphcrm.store.port import Step, write_plan
+
+    steps = write_plan(Dataset(accounts=[Account(id="a9", name="New", tier="C")]))
+    steps.append(Step("no/such/query", {}))
+    with pytest.raises(FileNotFoundError):
+        any_store._write(steps)
+    assert any_store.export() == before
+
+
+def test_clear(any_store):
+    any_store.apply(small())
+    any_store.clear()
+    assert set(any_store.counts().values()) == {0}
