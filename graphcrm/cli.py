@@ -8,8 +8,10 @@ except for a bug.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
+from collections.abc import Iterable
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -21,16 +23,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.markup import escape
 from rich.table import Table
 
-from graphcrm import fileformat
+from graphcrm import fileformat, report_text, services
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
-from graphcrm.model import Dataset
+from graphcrm.model import Dataset, Tier
+from graphcrm.policy import Policy, load_policy
 from graphcrm.store import DEFAULT_DB, GraphStore, describe, open_store
 
 __all__ = ["app", "main"]
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 DEMO_DB = "ladybug://./graphcrm-demo.lbug"
+DEMO_AS_OF = dt.date(2026, 11, 15)
+"""The seeds are a snapshot as of this day (seeds/README.md)."""
+DEMO_BID = "bid-jnm-5g-core-2026"
 PROGRESS_FROM_ROWS = 20_000
 
 app = typer.Typer(
@@ -67,15 +73,15 @@ def _store(url: str) -> Iterator[GraphStore]:
 
 
 @contextmanager
-def _progress_bar(label: str) -> Iterator:
-    """A rich progress bar that shows itself only for large writes."""
+def _progress_bar(label: str, threshold: int = PROGRESS_FROM_ROWS) -> Iterator:
+    """A rich progress bar that shows itself only for large jobs (``threshold`` items)."""
     with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True) as bar:
         task = None
 
         def advance(done: int, total: int) -> None:
             nonlocal task
-            if total < PROGRESS_FROM_ROWS:
+            if total < threshold:
                 return
             if task is None:
                 task = bar.add_task(label, total=total)
@@ -130,6 +136,103 @@ def export_cmd(
         out.print(f"wrote {path}")
 
 
+def _as_of(value: Optional[str]) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a date YYYY-MM-DD: {value!r}", param_hint="--as-of") from None
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine output (JSON).")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Judge relationships as of YYYY-MM-DD [default: today].")]
+PolicyOpt = Annotated[Optional[Path], typer.Option("--policy", help="Policy TOML file [env GRAPHCRM_POLICY].")]
+
+
+def _emit(report, as_json: bool, render) -> None:
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        for part in render(report):
+            out.print(part)
+
+
+@app.command("check")
+def check_cmd(ctx: typer.Context, bid_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
+              policy: PolicyOpt = None) -> None:
+    """Pre-tender coverage check of a bid: red flags, uncovered decision-makers, warm paths."""
+    pol = load_policy(policy)
+    with _store(_db(ctx)) as store:
+        report = services.check(store, bid_id, _as_of(as_of), pol)
+    _emit(report, json, report_text.coverage)
+
+
+@app.command("gaps")
+def gaps_cmd(ctx: typer.Context, account_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
+             policy: PolicyOpt = None) -> None:
+    """Relationship-depth gaps of an account, layer by layer, with what to do."""
+    pol = load_policy(policy)
+    with _store(_db(ctx)) as store:
+        report = services.account_gaps(store, account_id, _as_of(as_of), pol)
+    _emit(report, json, report_text.gaps)
+
+
+@app.command("influence")
+def influence_cmd(ctx: typer.Context, account_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
+                  policy: PolicyOpt = None) -> None:
+    """An account's contacts by influence score; hidden influencers marked."""
+    pol = load_policy(policy)
+    _as_of(as_of)  # accepted for symmetry: influence does not depend on the date
+    with _store(_db(ctx)) as store:
+        report = services.account_influence(store, account_id, pol)
+    _emit(report, json, report_text.influence)
+
+
+def _tiers(value: Optional[str]) -> list[str] | None:
+    if not value:
+        return None
+    tiers = [t.strip().upper() for t in value.split(",") if t.strip()]
+    bad = [t for t in tiers if t not in Tier.__members__]
+    if bad:
+        raise typer.BadParameter(f"unknown tier {', '.join(bad)} (use S, A, B, C)", param_hint="--tier")
+    return tiers
+
+
+@app.command("risks")
+def risks_cmd(
+    ctx: typer.Context, json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None,
+    tier: Annotated[Optional[str], typer.Option("--tier", help="Only these tiers, e.g. S,A.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the N riskiest.")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help="Processes [default: cores].")] = None,
+) -> None:
+    """Portfolio: accounts by single-person dependency (bus factor), riskiest first."""
+    pol, day, tiers = load_policy(policy), _as_of(as_of), _tiers(tier)
+    with _store(_db(ctx)) as store, _progress_bar("accounts", threshold=500) as advance:
+        report = services.risks(store, day, pol, tiers=tiers, limit=limit, jobs=jobs, progress=advance)
+    _emit(report, json, report_text.risks)
+
+
+@app.command("departure")
+def departure_cmd(ctx: typer.Context, rep_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
+                  policy: PolicyOpt = None) -> None:
+    """What walks out of the door if a rep leaves."""
+    pol = load_policy(policy)
+    with _store(_db(ctx)) as store:
+        report = services.departure(store, rep_id, _as_of(as_of), pol)
+    _emit(report, json, report_text.departure)
+
+
+@app.command("paths")
+def paths_cmd(ctx: typer.Context, contact_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
+              policy: PolicyOpt = None) -> None:
+    """The strongest warm paths from our reps to a contact."""
+    pol = load_policy(policy)
+    with _store(_db(ctx)) as store:
+        report = services.contact_paths(store, contact_id, _as_of(as_of), pol)
+    _emit(report, json, report_text.paths)
+
+
 @app.command("demo")
 def demo_cmd(ctx: typer.Context) -> None:
     """(Re)create the demo store from seeds/ and show what is in it.
@@ -143,9 +246,24 @@ def demo_cmd(ctx: typer.Context) -> None:
         load(SEEDS_DIR, store)
         counts = store.counts()
         data = store.export()
-    out.print(f"[bold]graphcrm demo[/bold] — seeded store {escape(describe(url))}\n")
+        policy = Policy()
+        check = services.check(store, DEMO_BID, DEMO_AS_OF, policy)
+        risks = services.risks(store, DEMO_AS_OF, policy, jobs=1)
+        influence = services.account_influence(store, check.account_id, policy)
+    out.print(f"[bold]graphcrm demo[/bold] — seeded store {escape(describe(url))}, "
+              f"analyses as of {DEMO_AS_OF} (the seeds' snapshot day)\n")
     out.print(_counts_table(counts, "What is in the store"))
     _print_portfolio(data)
+    out.rule("Pre-tender check of the seeded tender")
+    for part in report_text.coverage(check):
+        out.print(part)
+    out.rule(f"Influence in {escape(check.account_id)}")
+    influence.ranking = influence.ranking[:10]
+    for part in report_text.influence(influence):
+        out.print(part)
+    out.rule("Portfolio risks")
+    for part in report_text.risks(risks):
+        out.print(part)
 
 
 def _print_portfolio(data: Dataset) -> None:

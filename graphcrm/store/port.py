@@ -190,6 +190,10 @@ class GraphStore(ABC):
         """Every account id, sorted."""
         return [r["id"] for r in self._read("account/ids")]
 
+    def rep_account_ids(self, rep_id: str) -> list[str]:
+        """The accounts where a rep knows at least one contact, sorted."""
+        return [r["account_id"] for r in self._read("rep/accounts", id=rep_id)]
+
     def account_data(self, account_id: str) -> Dataset | None:
         """Every record of one account: its units, contacts, the reps who touch it,
         its team, relationships, influences, bids and roles, activities, agreements."""

@@ -1,0 +1,139 @@
+"""Relationship depth and coverage: the definitions every other analysis builds on.
+
+DESIGN §3: effective depth (decay with staleness), best depth and holders of a
+contact, key contacts of a bid and of an account, required depth, coverage status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import networkx as nx
+
+from graphcrm.graph import bid as bid_node
+from graphcrm.graph import nodes_of
+from graphcrm.model import BidRoleName, BidStage, InfluenceLevel, Level
+from graphcrm.policy import Policy
+
+__all__ = [
+    "effective_depth", "Depths", "depths", "chain", "bid_key_contacts", "account_key_contacts",
+    "status", "Status", "open_bids", "is_key_role",
+]
+
+Status = Literal["covered", "weak", "uncovered"]
+_KEY_ROLES = (BidRoleName.decision_maker, BidRoleName.approver)
+
+
+def effective_depth(depth: int, last_contact: dt.date | None, as_of: dt.date, policy: Policy) -> int:
+    """``depth`` less 1 if ``last_contact`` is older than ``stale_after_days``
+    before ``as_of``, less 2 if older than twice that; never below 0.
+
+    A missing ``last_contact`` does not decay.
+
+    Examples
+    --------
+    >>> p, day = Policy(), dt.date(2026, 11, 15)
+    >>> effective_depth(3, dt.date(2026, 5, 1), day, p), effective_depth(3, None, day, p)
+    (2, 3)
+    """
+    if last_contact is None:
+        return depth
+    age = (as_of - last_contact).days
+    if age > 2 * policy.stale_after_days:
+        depth -= 2
+    elif age > policy.stale_after_days:
+        depth -= 1
+    return max(depth, 0)
+
+
+@dataclass(frozen=True)
+class Depths:
+    """Per contact, each active rep's effective and raw depth (inactive reps hold nothing).
+
+    ``missing_last_contact`` lists ``(rep_id, contact_id)`` of relationships whose
+    last contact was never logged: they do not decay, but count as missing information.
+    """
+
+    effective: dict[str, dict[str, int]]
+    raw: dict[str, dict[str, int]]
+    missing_last_contact: list[tuple[str, str]] = field(default_factory=list)
+
+    def best(self, contact_id: str) -> int:
+        """The maximum effective depth over active reps (0 when nobody knows them)."""
+        return max(self.effective.get(contact_id, {}).values(), default=0)
+
+    def raw_best(self, contact_id: str) -> int:
+        return max(self.raw.get(contact_id, {}).values(), default=0)
+
+    def holders(self, contact_id: str, required: int) -> list[str]:
+        """The active reps whose effective depth reaches ``required``, deepest first."""
+        reps = self.effective.get(contact_id, {})
+        return sorted((r for r, d in reps.items() if d >= required), key=lambda r: (-reps[r], r))
+
+    def without(self, rep_ids: Iterable[str]) -> Depths:
+        """The same relationships with those reps gone (as if inactive)."""
+        gone = set(rep_ids)
+        return Depths(
+            {c: {r: d for r, d in reps.items() if r not in gone} for c, reps in self.effective.items()},
+            {c: {r: d for r, d in reps.items() if r not in gone} for c, reps in self.raw.items()},
+            [(r, c) for r, c in self.missing_last_contact if r not in gone],
+        )
+
+
+def depths(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> Depths:
+    """The effective and raw depth of every active rep's ``KNOWS`` edge in ``g``."""
+    effective: dict[str, dict[str, int]] = {}
+    raw: dict[str, dict[str, int]] = {}
+    missing = []
+    for (ulab, rep_id), (vlab, contact_id), key, data in g.edges(keys=True, data=True):
+        if key != "KNOWS" or not g.nodes[(ulab, rep_id)].get("active", True):
+            continue
+        raw.setdefault(contact_id, {})[rep_id] = data["depth"]
+        effective.setdefault(contact_id, {})[rep_id] = effective_depth(
+            data["depth"], data.get("last_contact"), as_of, policy)
+        if data.get("last_contact") is None:
+            missing.append((rep_id, contact_id))
+    return Depths(effective, raw, sorted(missing))
+
+
+def chain(g: nx.MultiDiGraph, bid_id: str) -> dict[str, dict[str, Any]]:
+    """The decision chain of a bid: contact id → its ``ROLE_IN`` properties."""
+    node = bid_node(bid_id)
+    if node not in g:
+        return {}
+    return {c: dict(data) for (_, c), _, key, data in g.in_edges(node, keys=True, data=True)
+            if key == "ROLE_IN"}
+
+
+def is_key_role(role: dict[str, Any]) -> bool:
+    """A ``ROLE_IN`` that makes a key contact: decision_maker, approver, or influence high."""
+    return role.get("role") in _KEY_ROLES or role.get("influence") == InfluenceLevel.high
+
+
+def bid_key_contacts(g: nx.MultiDiGraph, bid_id: str) -> set[str]:
+    """Key contacts of a bid: role decision_maker or approver, or influence high."""
+    return {c for c, role in chain(g, bid_id).items() if is_key_role(role)}
+
+
+def open_bids(g: nx.MultiDiGraph) -> list[str]:
+    """Ids of the bids in ``g`` whose stage is neither won nor lost."""
+    return [b for b, data in nodes_of(g, "Bid") if BidStage(data["stage"]).is_open]
+
+
+def account_key_contacts(g: nx.MultiDiGraph) -> set[str]:
+    """Key contacts of an account: the key contacts of its open bids, plus its
+    executive-level contacts."""
+    keys = {c for c, data in nodes_of(g, "Contact") if data.get("level") == Level.executive}
+    for b in open_bids(g):
+        keys |= bid_key_contacts(g, b)
+    return keys
+
+
+def status(best: int, required: int) -> Status:
+    """``covered`` (best ≥ required), ``weak`` (0 < best < required), ``uncovered`` (0)."""
+    if best >= required:
+        return "covered"
+    return "weak" if best > 0 else "uncovered"

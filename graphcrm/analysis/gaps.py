@@ -1,0 +1,171 @@
+"""Relationship-depth gaps by layer: key, general, organisational (DESIGN §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel
+
+from graphcrm.analysis.depth import Depths, account_key_contacts, bid_key_contacts, depths
+from graphcrm.graph import nodes_of
+from graphcrm.model import AgreementKind, Level, Tier, UnitKind
+from graphcrm.policy import Policy
+
+__all__ = ["Gap", "KeyLayer", "GeneralLayer", "OrganisationalLayer", "Layers", "GapsReport", "gaps", "layers"]
+
+
+class Gap(BaseModel):
+    """One gap and what to do about it."""
+
+    kind: str
+    subject_id: str | None = None
+    subject_name: str | None = None
+    best_depth: int | None = None
+    required_depth: int | None = None
+    gap: int | None = None
+    action: str
+
+
+class KeyLayer(BaseModel):
+    score: float
+    gaps: list[Gap]
+
+
+class GeneralLayer(BaseModel):
+    score: float
+    contacts_covered_share: float
+    units_lit_share: float
+    dark_units: list[str]
+    gaps: list[Gap]
+
+
+class OrganisationalLayer(BaseModel):
+    required: bool
+    score: float | None
+    gaps: list[Gap]
+
+
+class Layers(BaseModel):
+    key: KeyLayer
+    general: GeneralLayer
+    organisational: OrganisationalLayer
+
+
+class GapsReport(BaseModel):
+    """``gaps --json``."""
+
+    account_id: str
+    name: str
+    tier: str
+    as_of: dt.date
+    layers: Layers
+
+
+def _share(hit: int, total: int) -> float:
+    return 1.0 if total == 0 else round(hit / total, 4)
+
+
+def _who(attrs: dict[str, Any]) -> str:
+    title = attrs.get("title")
+    return f"{attrs['name']} ({title})" if title else attrs["name"]
+
+
+def _key_gap(g: nx.MultiDiGraph, c: str, d: Depths, required: int, last: dict) -> Gap:
+    attrs = g.nodes[("Contact", c)]
+    best = d.best(c)
+    reps = d.effective.get(c, {})
+    if best == 0:
+        action = f"nobody on our side knows {_who(attrs)}: find a way in"
+    else:
+        top = min(reps, key=lambda r: (-reps[r], r))
+        rep_name = g.nodes[("Rep", top)]["name"]
+        raw = d.raw.get(c, {}).get(top, 0)
+        if raw >= required:
+            action = (f"{rep_name} should meet {_who(attrs)} again: the relationship has gone stale "
+                      f"(last contact {last.get((top, c))})")
+        else:
+            action = f"{rep_name} should deepen the relationship with {_who(attrs)} from {best} to {required}"
+    return Gap(kind="key_contact", subject_id=c, subject_name=attrs["name"], best_depth=best,
+               required_depth=required, gap=required - best, action=action)
+
+
+def layers(g: nx.MultiDiGraph, d: Depths, keys: set[str], as_of: dt.date, policy: Policy) -> Layers:
+    """The three layers for an account graph, given its key contacts ``keys``
+    (an account's, or a bid's for the pre-tender check)."""
+    last = {(r[1], c[1]): data.get("last_contact")
+            for r, c, k, data in g.edges(keys=True, data=True) if k == "KNOWS"}
+    required = policy.key_required_depth
+    key_gaps = [_key_gap(g, c, d, required, last) for c in sorted(keys) if d.best(c) < required]
+    key = KeyLayer(score=_share(len(keys) - len(key_gaps), len(keys)), gaps=key_gaps)
+
+    contacts = dict(nodes_of(g, "Contact"))
+    general_contacts = [c for c, a in contacts.items() if a.get("level") in (Level.middle, Level.staff)]
+    reached = sum(1 for c in general_contacts if d.best(c) >= 1)
+    units = {u: a for u, a in nodes_of(g, "Unit") if a["kind"] in (UnitKind.department, UnitKind.branch)}
+    lit = {a.get("unit_id") for c, a in contacts.items() if d.best(c) >= 1}
+    dark = sorted(u for u in units if u not in lit)
+    contacts_share = _share(reached, len(general_contacts))
+    units_share = _share(len(units) - len(dark), len(units))
+    general = GeneralLayer(
+        score=round((contacts_share + units_share) / 2, 4),
+        contacts_covered_share=contacts_share,
+        units_lit_share=units_share,
+        dark_units=dark,
+        gaps=[Gap(kind="dark_unit", subject_id=u, subject_name=units[u]["name"],
+                  action=f"no one covers {units[u]['kind']} {units[u]['name']}: meet someone there")
+              for u in dark],
+    )
+    return Layers(key=key, general=general, organisational=_organisational(g, d, contacts, as_of, policy))
+
+
+def _organisational(g: nx.MultiDiGraph, d: Depths, contacts: dict, as_of: dt.date,
+                    policy: Policy) -> OrganisationalLayer:
+    account = g.nodes[("Account", g.graph["account_id"])]
+    if account["tier"] not in (Tier.S, Tier.A):
+        return OrganisationalLayer(required=False, score=None, gaps=[])
+    reps = dict(nodes_of(g, "Rep"))
+    deep = policy.org_min_depth
+    gaps = []
+    unmet_execs = [
+        c for c, a in contacts.items() if a.get("level") == Level.executive
+        and not any(reps[r].get("level") == Level.executive and depth >= deep
+                    for r, depth in d.effective.get(c, {}).items())
+    ]
+    gaps += [Gap(kind="executive_counterpart", subject_id=c, subject_name=contacts[c]["name"],
+                 action=f"arrange an executive visit to {_who(contacts[c])}") for c in unmet_execs]
+    agreements = [a for _, a in nodes_of(g, "Agreement")
+                  if a["kind"] in (AgreementKind.strategic_cooperation, AgreementKind.joint_innovation_center)
+                  and (a.get("expires") is None or a["expires"] >= as_of)
+                  and (a.get("signed") is None or a["signed"] <= as_of)]
+    if not agreements:
+        gaps.append(Gap(kind="agreement", action="propose a strategic cooperation agreement "
+                                                  "or a joint innovation centre"))
+    team = {r for reps_of in d.effective.values() for r, depth in reps_of.items() if depth >= deep}
+    if len(team) < policy.org_min_reps:
+        gaps.append(Gap(kind="team_breadth", best_depth=None,
+                        action=f"only {len(team)} of our reps know the account at depth ≥ {deep}: "
+                               f"bring at least {policy.org_min_reps - len(team)} more in"))
+    met = (not unmet_execs) + bool(agreements) + (len(team) >= policy.org_min_reps)
+    return OrganisationalLayer(required=True, score=round(met / 3, 4), gaps=gaps)
+
+
+def gaps(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy, bid_id: str | None = None) -> GapsReport:
+    """Depth gaps of an account graph by layer; with ``bid_id``, the key layer
+    is about that bid's key contacts instead of the account's.
+
+    Examples
+    --------
+    >>> from graphcrm.graph import build_graph
+    >>> from graphcrm.model import Account, Dataset
+    >>> g = build_graph(Dataset(accounts=[Account(id="a", name="A", tier="C")]), "a")
+    >>> r = gaps(g, dt.date(2026, 1, 1), Policy())
+    >>> r.layers.key.score, r.layers.organisational.required
+    (1.0, False)
+    """
+    d = depths(g, as_of, policy)
+    keys = bid_key_contacts(g, bid_id) if bid_id else account_key_contacts(g)
+    account = g.nodes[("Account", g.graph["account_id"])]
+    return GapsReport(account_id=g.graph["account_id"], name=account["name"], tier=str(account["tier"]),
+                      as_of=as_of, layers=layers(g, d, keys, as_of, policy))

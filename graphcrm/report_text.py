@@ -1,0 +1,133 @@
+"""Human output of the reports: rich renderables that lead with what to do.
+
+Every user-supplied string goes through ``Text`` (never markup), so a name like
+``[bold]`` or ``[/]`` prints as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from graphcrm.analysis.coverage import CoverageReport
+from graphcrm.analysis.departure import DepartureReport
+from graphcrm.analysis.gaps import GapsReport, Layers
+from graphcrm.analysis.influence import InfluenceReport
+from graphcrm.analysis.paths import WarmPath
+from graphcrm.services import PathsReport, RisksReport
+
+__all__ = ["coverage", "gaps", "influence", "risks", "departure", "paths"]
+
+STANCE = {-2: "opponent", -1: "sceptic", 0: "neutral", 1: "supporter", 2: "champion"}
+STATUS_STYLE = {"covered": "green", "weak": "yellow", "uncovered": "red"}
+
+
+def _t(value: object, style: str = "") -> Text:
+    return Text("" if value is None else str(value), style=style)
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    return table
+
+
+def _path(p: WarmPath) -> Text:
+    return _t(f"{p.rep_id} → {' → '.join(p.via)} ({p.strength:.2f})")
+
+
+def coverage(r: CoverageReport) -> Iterator[RenderableType]:
+    yield _t(f"Pre-tender check of {r.bid_name} ({r.bid_id}) — account {r.account_id}, stage {r.stage}, "
+             f"tender {r.tender_date or 'not set'}, as of {r.as_of}", "bold")
+    names = {m.contact_id: m.name for m in r.decision_chain}
+    flags = _table(f"Red flags ({len(r.red_flags)})", "flag", "who", "why")
+    for f in r.red_flags:
+        flags.add_row(_t(f.flag, "red"), _t(", ".join(f"{names.get(c, c)} ({c})" for c in f.contact_ids)),
+                      _t(f.detail))
+    yield flags if r.red_flags else _t("No red flags.", "green")
+    todo = _table(f"Uncovered decision-makers ({len(r.uncovered)}) — and the best way in",
+                  "contact", "title", "role", "status", "depth", "best warm path")
+    for u in r.uncovered:
+        todo.add_row(_t(f"{u.name} ({u.contact_id})"), _t(u.title), _t(u.role),
+                     _t(u.status, STATUS_STYLE[u.status]), _t(f"{u.best_depth}/{u.required_depth}"),
+                     _path(u.warm_paths[0]) if u.warm_paths else _t("none found", "red"))
+    yield todo
+    yield _t(f"Bus factor: {r.bus_factor}" + ("  ← held by one person" if r.bus_factor == 1 else ""),
+             "red" if r.bus_factor <= 1 else "")
+    chain = _table("Decision chain", "contact", "role", "influence", "stance", "status", "depth", "holders")
+    for m in r.decision_chain:
+        stance = "not assessed" if m.stance is None else f"{m.stance:+d} {STANCE[m.stance]}"
+        chain.add_row(_t(f"{m.name} ({m.contact_id})", "bold" if m.key else ""), _t(m.role),
+                      _t(m.influence), _t(stance, "red" if m.opponent else ""),
+                      _t(m.status, STATUS_STYLE[m.status]), _t(f"{m.best_depth}/{m.required_depth}"),
+                      _t(", ".join(m.holders)))
+    yield chain
+    yield from _layers(r.gaps)
+
+
+def _layers(layers: Layers) -> Iterator[RenderableType]:
+    table = _table("Depth gaps by layer", "layer", "score", "what to do")
+    org = layers.organisational
+    rows = [("key", layers.key.score, layers.key.gaps), ("general", layers.general.score, layers.general.gaps),
+            ("organisational", org.score, org.gaps)]
+    for name, score, gaps in rows:
+        shown = "not required" if score is None else f"{score:.0%}"
+        actions = "\n".join(g.action for g in gaps) or "nothing"
+        table.add_row(_t(name), _t(shown), _t(actions))
+    yield table
+
+
+def gaps(r: GapsReport) -> Iterator[RenderableType]:
+    yield _t(f"Depth gaps of {r.name} ({r.account_id}), tier {r.tier}, as of {r.as_of}", "bold")
+    if r.layers.general.dark_units:
+        yield _t(f"Dark units: {', '.join(r.layers.general.dark_units)}", "red")
+    yield from _layers(r.layers)
+
+
+def influence(r: InfluenceReport) -> Iterator[RenderableType]:
+    hidden = [e for e in r.ranking if e.hidden_influencer]
+    yield _t(f"Influence in {r.account_id}: {len(hidden)} hidden influencer(s) — "
+             + ", ".join(f"{e.name} ({e.contact_id}, {e.level})" for e in hidden), "bold")
+    table = _table(f"Contacts by influence score ({len(r.ranking)} shown)", "#", "contact", "title", "level", "score", "")
+    for i, e in enumerate(r.ranking, 1):
+        table.add_row(_t(i), _t(f"{e.name} ({e.contact_id})"), _t(e.title), _t(e.level), _t(f"{e.score:.4f}"),
+                      _t("hidden influencer", "magenta") if e.hidden_influencer else _t(""))
+    yield table
+
+
+def risks(r: RisksReport) -> Iterator[RenderableType]:
+    one = [a for a in r.accounts if a.held_by_one]
+    yield _t(f"{len(one)} account(s) held by one person, as of {r.as_of}", "bold red" if one else "bold")
+    table = _table("Accounts, riskiest first", "account", "name", "tier", "bus factor", "key covered",
+                   "top holder", "share", "single-holder contacts")
+    for a in r.accounts:
+        table.add_row(_t(a.account_id), _t(a.name), _t(a.tier), _t(a.bus_factor, "red" if a.held_by_one else ""),
+                      _t(f"{a.covered_key_contacts}/{a.key_contacts}"),
+                      _t(f"{a.top_holder_name} ({a.top_holder_id})" if a.top_holder_id else "—"),
+                      _t(f"{a.top_holder_share:.0%}"), _t(", ".join(a.single_holder_contacts)))
+    yield table
+
+
+def departure(r: DepartureReport) -> Iterator[RenderableType]:
+    state = "" if r.active else " (already inactive: holds nothing)"
+    yield _t(f"If {r.name} ({r.rep_id}) left{state}, as of {r.as_of}:", "bold")
+    table = _table("Accounts", "account", "name", "tier", "orphaned contacts", "key contacts lost",
+                   "bus factor before → after")
+    for a in r.accounts:
+        table.add_row(_t(a.account_id), _t(a.name), _t(a.tier), _t(", ".join(a.orphaned_contacts)),
+                      _t(", ".join(a.uncovered_key_contacts), "red"),
+                      _t(f"{a.bus_factor_before} → {a.bus_factor_after}"))
+    yield table
+
+
+def paths(r: PathsReport) -> Iterator[RenderableType]:
+    yield _t(f"Ways to reach {r.name} ({r.contact_id}) in {r.account_id}: best depth {r.best_depth}, "
+             f"as of {r.as_of}", "bold")
+    table = _table("Strongest warm paths", "rep", "via", "strength")
+    for p in r.warm_paths:
+        table.add_row(_t(p.rep_id), _t(" → ".join(p.via)), _t(f"{p.strength:.3f}"))
+    yield table if r.warm_paths else _t("No warm path: nobody on our side is close to anyone around them.", "red")

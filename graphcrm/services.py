@@ -1,0 +1,170 @@
+"""Services: the analyses run against a store, for the CLI and the API.
+
+Each takes a store, plain values, ``as_of`` and a ``Policy``; fetches the graphs it
+needs; runs the pure analyses; and raises ``NotFound`` for an unknown id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+
+import networkx as nx
+from pydantic import BaseModel
+
+from graphcrm.analysis.coverage import CoverageReport, coverage_check
+from graphcrm.analysis.departure import AccountImpact, DepartureReport, account_impact
+from graphcrm.analysis.dependency import AccountRisk, account_risk
+from graphcrm.analysis.depth import depths, status
+from graphcrm.analysis.gaps import GapsReport, gaps
+from graphcrm.analysis.influence import InfluenceReport, influence
+from graphcrm.analysis.paths import WarmPath, warm_paths
+from graphcrm.errors import NotFound
+from graphcrm.graph import build_graph
+from graphcrm.model import Contact, Dataset, Rep, Tier
+from graphcrm.policy import Policy
+from graphcrm.store.port import GraphStore
+
+__all__ = [
+    "check", "account_gaps", "account_influence", "contact_paths", "PathsReport", "risks",
+    "RisksReport", "departure",
+]
+
+PARALLEL_FROM = 200
+"""Below this many accounts, ``risks`` stays in one process (start-up costs more)."""
+
+
+def _account_graph(store: GraphStore, account_id: str) -> nx.MultiDiGraph:
+    g = store.account_graph(account_id)
+    if g is None:
+        raise NotFound("account", account_id)
+    return g
+
+
+def check(store: GraphStore, bid_id: str, as_of: dt.date, policy: Policy) -> CoverageReport:
+    """The pre-tender coverage check of a bid."""
+    g = store.bid_graph(bid_id)
+    if g is None:
+        raise NotFound("bid", bid_id)
+    return coverage_check(g, bid_id, as_of, policy)
+
+
+def account_gaps(store: GraphStore, account_id: str, as_of: dt.date, policy: Policy) -> GapsReport:
+    """Relationship-depth gaps of an account, by layer."""
+    return gaps(_account_graph(store, account_id), as_of, policy)
+
+
+def account_influence(store: GraphStore, account_id: str, policy: Policy) -> InfluenceReport:
+    """The account's contacts by influence score, hidden influencers marked."""
+    return influence(_account_graph(store, account_id), policy)
+
+
+class PathsReport(BaseModel):
+    """``paths --json``: how our reps could reach a contact."""
+
+    contact_id: str
+    name: str
+    title: str | None
+    account_id: str
+    as_of: dt.date
+    best_depth: int
+    status: str
+    warm_paths: list[WarmPath]
+
+
+def contact_paths(store: GraphStore, contact_id: str, as_of: dt.date, policy: Policy) -> PathsReport:
+    """The strongest warm paths to a contact."""
+    contact = store.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound("contact", contact_id)
+    g = _account_graph(store, contact.account_id)
+    d = depths(g, as_of, policy)
+    best = d.best(contact_id)
+    return PathsReport(
+        contact_id=contact_id, name=contact.name, title=contact.title, account_id=contact.account_id,
+        as_of=as_of, best_depth=best, status=status(best, policy.other_required_depth),
+        warm_paths=warm_paths(g, contact_id, d, policy),
+    )
+
+
+def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy) -> DepartureReport:
+    """The impact of a rep leaving, on every account where they hold a relationship."""
+    rep = store.get(Rep, rep_id)
+    if rep is None:
+        raise NotFound("rep", rep_id)
+    impacts: list[AccountImpact] = []
+    for account_id in store.rep_account_ids(rep_id):
+        impact = account_impact(_account_graph(store, account_id), rep_id, as_of, policy)
+        if impact is not None:
+            impacts.append(impact)
+    impacts.sort(key=lambda i: (-len(i.uncovered_key_contacts), i.bus_factor_after, -len(i.orphaned_contacts),
+                                i.account_id))
+    return DepartureReport(rep_id=rep_id, name=rep.name, active=rep.active, as_of=as_of, accounts=impacts)
+
+
+class RisksReport(BaseModel):
+    """``risks --json``: accounts by single-person dependency, riskiest first."""
+
+    as_of: dt.date
+    accounts: list[AccountRisk]
+
+
+def risk_order(r: AccountRisk) -> tuple:
+    """Riskiest first: accounts with key contacts before those without; then by
+    bus factor (0 — no key contact covered at all — first, then 1, 2, …); then
+    tier S before A, B, C; then the larger share held by the top rep."""
+    return (r.key_contacts == 0, r.bus_factor, list(Tier).index(Tier(r.tier)), -r.top_holder_share, r.account_id)
+
+
+def _risk(data: Dataset, as_of: dt.date, policy: Policy) -> AccountRisk:
+    return account_risk(build_graph(data, data.accounts[0].id), as_of, policy)
+
+
+def _bounded_map(fn: Callable, items: Iterable, jobs: int, *args) -> Iterator:
+    """``fn(item, *args)`` over a process pool, at most ``4 × jobs`` items in flight
+    so memory stays bounded however many items there are."""
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future] = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item, *args))
+            if len(pending) >= 4 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str] | None = None,
+          limit: int | None = None, jobs: int | None = None,
+          progress: Callable[[int, int], None] | None = None) -> RisksReport:
+    """Single-person dependency of every account, streamed account by account.
+
+    Parameters
+    ----------
+    tiers : iterable of str, optional
+        Keep only accounts of these tiers.
+    limit : int, optional
+        Keep only the riskiest ``limit`` accounts.
+    jobs : int, optional
+        Worker processes (default: the number of cores); one process below
+        ``PARALLEL_FROM`` accounts.
+    progress : callable, optional
+        Called as ``progress(accounts_done, accounts_total)``.
+    """
+    ids = store.account_ids()
+    jobs = jobs or os.cpu_count() or 1
+    wanted = {Tier(t) for t in tiers} if tiers else None
+    accounts = (d for d in store.iter_account_data(ids) if wanted is None or d.accounts[0].tier in wanted)
+    if jobs > 1 and len(ids) >= PARALLEL_FROM:
+        results = _bounded_map(_risk, accounts, jobs, as_of, policy)
+    else:
+        results = (_risk(data, as_of, policy) for data in accounts)
+    kept: list[AccountRisk] = []
+    for done, r in enumerate(results, 1):
+        kept.append(r)
+        if progress is not None:
+            progress(done, len(ids))
+    kept.sort(key=risk_order)
+    return RisksReport(as_of=as_of, accounts=kept[:limit] if limit else kept)
