@@ -133,7 +133,7 @@ class InfluenceLevel(StrEnum):
 
 # --- field types -------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -160,11 +160,11 @@ def _text(value: str) -> str:
 def _day(value: object) -> object:
     if isinstance(value, str):
         if not _DAY.fullmatch(value):
-            raise PydanticCustomError("date", "must be a date YYYY-MM-DD, got {got!r}", {"got": value})
+            raise PydanticCustomError("date", "must be a date YYYY-MM-DD, got {got}", {"got": repr(value)})
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise PydanticCustomError("date", "is not a calendar date: {got!r}", {"got": value}) from None
+            raise PydanticCustomError("date", "is not a calendar date: {got}", {"got": repr(value)}) from None
     if isinstance(value, dt.datetime):
         raise PydanticCustomError("date", "must be a date, not a date and time")
     return value

@@ -571,9 +571,6 @@ def test_cli_load_of_a_missing_path_exits_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: cli.py main() prints issues with rich Console.print, which "
-                                       "wraps lines at 80 columns when stderr is not a terminal; a long "
-                                       "issue is split over several lines")
 def test_cli_prints_each_issue_on_one_line(tmp_path):
     long_id = "acc-" + "x" * 100
     bad = write_dir(tmp_path / "bad", {"contacts.csv": f"id,account_id,name\nc-1,{long_id},Nobody\n"})
