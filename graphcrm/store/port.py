@@ -44,6 +44,8 @@ NODE_TYPES = (Account, Unit, Contact, Rep, Bid, Activity, Agreement)
 LINKED_TYPES = (Unit, Contact, Bid, Activity, Agreement)
 EDGE_TYPES = (TeamMember, Relationship, Influence, BidRole)
 BATCH = 5_000
+ACCOUNT_BATCH = 100
+"""Accounts read per query when streaming the portfolio."""
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(rows_done, rows_total)`` while a write goes on."""
@@ -194,16 +196,31 @@ class GraphStore(ABC):
         """The accounts where a rep knows at least one contact, sorted."""
         return [r["account_id"] for r in self._read("rep/accounts", id=rep_id)]
 
+    def accounts_data(self, account_ids: Sequence[str]) -> dict[str, Dataset]:
+        """The records of several accounts at once (one query per record type),
+        keyed by account id; ids that name no account are left out.
+
+        Each account's records: its units, contacts, the reps who touch it, its
+        team, relationships, influences, bids and roles, activities, agreements,
+        each list sorted by key.
+        """
+        ids = list(dict.fromkeys(account_ids))
+        if not ids:
+            return {}
+        groups: dict[str, dict[str, list[Record]]] = {}
+        for t in RECORD_TYPES:
+            field = Dataset.field_for(t)
+            for row in self._read(f"{QUERY_DIR[t]}/in_accounts", account_ids=ids):
+                group = row.pop("group_id")
+                groups.setdefault(group, {}).setdefault(field, []).append(_record(t, row))
+        return {
+            a: Dataset(**{f: sorted(rs, key=lambda r: r.key) for f, rs in groups[a].items()})
+            for a in ids if "accounts" in groups.get(a, {})
+        }
+
     def account_data(self, account_id: str) -> Dataset | None:
-        """Every record of one account: its units, contacts, the reps who touch it,
-        its team, relationships, influences, bids and roles, activities, agreements."""
-        if not self._read("account/by_account", account_id=account_id):
-            return None
-        return Dataset(**{
-            Dataset.field_for(t): [_record(t, row) for row in
-                                   self._read(f"{QUERY_DIR[t]}/by_account", account_id=account_id)]
-            for t in RECORD_TYPES
-        })
+        """Every record of one account (see ``accounts_data``), or None."""
+        return self.accounts_data([account_id]).get(account_id)
 
     def account_graph(self, account_id: str) -> nx.MultiDiGraph | None:
         """One account as a ``MultiDiGraph`` (see ``graphcrm.graph``), or None."""
@@ -221,12 +238,17 @@ class GraphStore(ABC):
         g.graph["bid_id"] = bid_id
         return g
 
-    def iter_account_data(self, account_ids: Iterable[str] | None = None) -> Iterator[Dataset]:
-        """Each account's records in turn: memory bounded by the largest account."""
-        for account_id in self.account_ids() if account_ids is None else account_ids:
-            data = self.account_data(account_id)
-            if data is not None:
-                yield data
+    def iter_account_data(self, account_ids: Iterable[str] | None = None,
+                          batch: int = ACCOUNT_BATCH) -> Iterator[Dataset]:
+        """Each account's records in turn, read ``batch`` accounts per query:
+        few round trips, and memory bounded by one batch, not the portfolio."""
+        ids = self.account_ids() if account_ids is None else list(account_ids)
+        for start in range(0, len(ids), batch):
+            chunk = ids[start:start + batch]
+            found = self.accounts_data(chunk)
+            for account_id in chunk:
+                if account_id in found:
+                    yield found.pop(account_id)
 
     def export(self) -> Dataset:
         """Every record in the store, in the import format's canonical order."""

@@ -48,6 +48,7 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
         store.counts()
         for account_id in store.account_ids():
             store.account_data(account_id)
+        assert store.rep_account_ids(data.reps[0].id) is not None
         for t in RECORD_TYPES:
             if t.KEY == ("id",):
                 assert store.lookup(t, [data.records(t)[0].id])

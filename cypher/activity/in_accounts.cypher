@@ -1,9 +1,12 @@
-// The activities of one account, in the import format's columns (attendees are ATTENDED edges).
-MATCH (n:Activity {account_id: $account_id})
+// The activities of the accounts among $account_ids, with group_id; attendees
+// are ATTENDED edges.
+MATCH (n:Activity)
+WHERE n.account_id IN $account_ids
 OPTIONAL MATCH (r:Rep)-[:ATTENDED]->(n)
 WITH n, collect(r.id) AS rep_ids
 OPTIONAL MATCH (c:Contact)-[:ATTENDED]->(n)
-RETURN n.id AS id,
+RETURN n.account_id AS group_id,
+       n.id AS id,
        n.date AS date,
        n.kind AS kind,
        n.account_id AS account_id,
@@ -11,4 +14,3 @@ RETURN n.id AS id,
        rep_ids,
        collect(c.id) AS contact_ids,
        n.summary AS summary
-ORDER BY id

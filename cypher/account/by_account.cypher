@@ -1,9 +1,0 @@
-// One account, in the import format's columns.
-MATCH (n:Account {id: $account_id})
-RETURN n.id AS id,
-       n.name AS name,
-       n.tier AS tier,
-       n.industry AS industry,
-       n.parent_id AS parent_id,
-       n.strategic_fit AS strategic_fit,
-       n.annual_revenue AS annual_revenue

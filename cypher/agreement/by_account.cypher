@@ -1,8 +1,0 @@
-// The Agreement nodes of one account, in the import format's columns.
-MATCH (n:Agreement {account_id: $account_id})
-RETURN n.id AS id,
-       n.account_id AS account_id,
-       n.kind AS kind,
-       n.signed AS signed,
-       n.expires AS expires
-ORDER BY id

@@ -1,0 +1,14 @@
+// The contacts of the accounts among $account_ids (through WORKS_AT), with
+// group_id; reports_to is the REPORTS_TO edge.
+MATCH (a:Account)<-[:WORKS_AT]-(n:Contact)
+WHERE a.id IN $account_ids
+OPTIONAL MATCH (n)-[:REPORTS_TO]->(m:Contact)
+RETURN a.id AS group_id,
+       n.id AS id,
+       n.account_id AS account_id,
+       n.unit_id AS unit_id,
+       n.name AS name,
+       n.title AS title,
+       n.level AS level,
+       m.id AS reports_to,
+       n.email AS email

@@ -1,0 +1,8 @@
+// The INFLUENCES edges out of the contacts of the accounts among $account_ids.
+MATCH (a:Account)<-[:WORKS_AT]-(s:Contact)-[x:INFLUENCES]->(t:Contact)
+WHERE a.id IN $account_ids
+RETURN a.id AS group_id,
+       s.id AS source_id,
+       t.id AS target_id,
+       x.strength AS strength,
+       x.kind AS kind

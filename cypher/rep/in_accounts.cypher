@@ -1,0 +1,16 @@
+// The reps that touch the accounts among $account_ids — on the team, knowing a
+// contact, or attending an activity — once per account (group_id).
+MATCH (n:Rep)-[:ON_TEAM]->(a:Account)
+WHERE a.id IN $account_ids
+RETURN a.id AS group_id, n.id AS id, n.name AS name, n.role AS role, n.level AS level,
+       n.active AS active, n.email AS email
+UNION
+MATCH (n:Rep)-[:KNOWS]->(:Contact)-[:WORKS_AT]->(a:Account)
+WHERE a.id IN $account_ids
+RETURN a.id AS group_id, n.id AS id, n.name AS name, n.role AS role, n.level AS level,
+       n.active AS active, n.email AS email
+UNION
+MATCH (n:Rep)-[:ATTENDED]->(x:Activity)
+WHERE x.account_id IN $account_ids
+RETURN x.account_id AS group_id, n.id AS id, n.name AS name, n.role AS role, n.level AS level,
+       n.active AS active, n.email AS email

@@ -1,0 +1,10 @@
+// The units of the accounts among $account_ids (through PART_OF), with group_id.
+MATCH (a:Account)<-[:PART_OF]-(n:Unit)
+WHERE a.id IN $account_ids
+RETURN a.id AS group_id,
+       n.id AS id,
+       n.account_id AS account_id,
+       n.name AS name,
+       n.kind AS kind,
+       n.parent_unit_id AS parent_unit_id,
+       n.region AS region
