@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+
 from pydantic import BaseModel
 
 import networkx as nx
@@ -71,19 +73,18 @@ def warm_paths(g: nx.MultiDiGraph, target: str, d: Depths, policy: Policy,
     if contact(target) not in g:
         return []
     links = contact_links(g, policy) if links is None else links
-    found: list[WarmPath] = []
-    # Walk backwards from the target: path = [target, …, c1], product of steps.
-    stack: list[tuple[list[str], float]] = [([target], 1.0)]
+    found: list[tuple[float, str, tuple[str, ...]]] = []
+    # Walk backwards from the target: path = (target, …, c1), product of steps.
+    stack: list[tuple[tuple[str, ...], float]] = [((target,), 1.0)]
     while stack:
         path, product = stack.pop()
         if len(path) > 1:
-            c1 = path[-1]
-            for rep_id, depth in d.effective.get(c1, {}).items():
+            for rep_id, depth in d.effective.get(path[-1], {}).items():
                 if depth >= policy.warm_path_min_depth:
-                    found.append(WarmPath(rep_id=rep_id, via=path[::-1], strength=depth / 4 * product))
+                    found.append((-(depth / 4 * product), rep_id, path[::-1]))
         if len(path) <= policy.warm_path_max_steps:
             for nxt, s in links.get(path[-1], {}).items():
                 if nxt not in path:
-                    stack.append(([*path, nxt], product * s))
-    found.sort(key=lambda p: (-p.strength, p.rep_id, p.via))
-    return found[: policy.warm_paths_reported]
+                    stack.append(((*path, nxt), product * s))
+    best = heapq.nsmallest(policy.warm_paths_reported, found)
+    return [WarmPath(rep_id=r, via=list(via), strength=round(-neg, 6)) for neg, r, via in best]

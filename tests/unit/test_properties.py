@@ -37,7 +37,7 @@ POLICY = Policy()
 ACC = "acc"
 RANK = {"uncovered": 0, "weak": 1, "covered": 2}
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- the strategy ------------------------------------------------------------------
 

@@ -1,0 +1,256 @@
+"""Relationship depth (DESIGN §3): effective depth, best depth and holders, key
+contacts of a bid and of an account, required depth, coverage status.
+
+Every expected value is worked out by hand from the DESIGN definitions; the
+comment next to it shows the arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graphcrm.analysis.depth import (
+    account_key_contacts, bid_key_contacts, chain, depths, effective_depth, is_key_role,
+    open_bids, status,
+)
+from graphcrm.graph import build_graph
+from graphcrm.model import Account, Bid, BidRole, Contact, Dataset, Relationship, Rep
+from graphcrm.policy import Policy
+
+AS_OF = dt.date(2026, 1, 1)
+P = Policy()
+
+
+def ago(days: int | None) -> dt.date | None:
+    return None if days is None else AS_OF - dt.timedelta(days=days)
+
+
+def person(id: str, level: str | None = None) -> Contact:
+    return Contact(id=id, account_id="a1", name=f"Contact {id}", level=level)
+
+
+def knows(rep: str, contact: str, depth: int, days: int | None = 0) -> Relationship:
+    """``days``: how long before AS_OF the last contact was (None: never logged)."""
+    return Relationship(rep_id=rep, contact_id=contact, depth=depth, last_contact=ago(days))
+
+
+def make_graph(*, contacts=(), reps=(), knows=(), bids=(), roles=()):
+    reps = list(reps)
+    have = {r.id for r in reps}
+    for k in knows:
+        if k.rep_id not in have:
+            reps.append(Rep(id=k.rep_id, name=f"Rep {k.rep_id}"))
+            have.add(k.rep_id)
+    data = Dataset(
+        accounts=[Account(id="a1", name="Acme", tier="S")], contacts=list(contacts), reps=reps,
+        relationships=list(knows), bids=list(bids), bid_roles=list(roles),
+    )
+    return build_graph(data, "a1")
+
+
+# --- effective depth -------------------------------------------------------------
+
+
+class TestEffectiveDepth:
+    @pytest.mark.parametrize(
+        ("depth", "days", "expected"),
+        [
+            (3, 0, 3),      # contacted today: no decay
+            (3, 179, 3),    # 179 ≤ 180: no decay
+            (3, 180, 3),    # exactly 180 days is not OLDER than 180: no decay
+            (3, 181, 2),    # 181 > 180 → 3 − 1
+            (3, 360, 2),    # 360 is not older than 2 × 180: still only − 1
+            (3, 361, 1),    # 361 > 360 → 3 − 2
+            (4, 1000, 2),   # far beyond 360 → only − 2, never more
+            (2, 181, 1),    # 2 − 1
+            (1, 181, 0),    # 1 − 1
+            (1, 361, 0),    # 1 − 2 = −1 → floored at 0
+            (0, 400, 0),    # 0 − 2 = −2 → floored at 0
+            (2, -30, 2),    # last contact after as_of: not older at all
+        ],
+    )
+    def test_decay(self, depth, days, expected):
+        assert effective_depth(depth, ago(days), AS_OF, P) == expected
+
+    @pytest.mark.parametrize("depth", [0, 1, 2, 3, 4])
+    def test_missing_last_contact_does_not_decay(self, depth):
+        assert effective_depth(depth, None, AS_OF, P) == depth
+
+    @pytest.mark.parametrize(
+        ("days", "expected"),
+        [(30, 4), (31, 3), (60, 3), (61, 2)],  # stale_after 30: >30 → −1, >60 → −2
+    )
+    def test_threshold_comes_from_the_policy(self, days, expected):
+        assert effective_depth(4, ago(days), AS_OF, Policy(stale_after_days=30)) == expected
+
+
+# --- depths of a graph -------------------------------------------------------------
+
+
+class TestDepths:
+    def test_effective_and_raw_depth_per_contact(self):
+        g = make_graph(
+            contacts=[person("c1"), person("c2")],
+            knows=[
+                knows("r1", "c1", 3, 200),  # 200 > 180 → 2
+                knows("r2", "c1", 4, 400),  # 400 > 360 → 2
+                knows("r3", "c1", 1, 361),  # 1 − 2 → 0
+                knows("r1", "c2", 4, 180),  # exactly 180 → 4
+            ],
+        )
+        d = depths(g, AS_OF, P)
+        assert d.effective == {"c1": {"r1": 2, "r2": 2, "r3": 0}, "c2": {"r1": 4}}
+        assert d.raw == {"c1": {"r1": 3, "r2": 4, "r3": 1}, "c2": {"r1": 4}}
+        assert d.best("c1") == 2      # max(2, 2, 0)
+        assert d.raw_best("c1") == 4  # max(3, 4, 1)
+        assert d.best("c2") == 4
+
+    def test_inactive_rep_holds_nothing(self):
+        g = make_graph(
+            contacts=[person("c1"), person("c2")],
+            reps=[Rep(id="gone", name="Gone", active=False), Rep(id="r1", name="R1")],
+            knows=[knows("gone", "c1", 4), knows("gone", "c2", 4, None), knows("r1", "c1", 2)],
+        )
+        d = depths(g, AS_OF, P)
+        assert d.effective == {"c1": {"r1": 2}}          # "gone" left out everywhere
+        assert d.raw == {"c1": {"r1": 2}}
+        assert d.best("c1") == 2                           # not 4: the inactive rep does not count
+        assert d.best("c2") == 0                           # known only by an inactive rep
+        assert d.holders("c1", 1) == ["r1"]
+        assert d.missing_last_contact == []                # the inactive rep's gap is not listed
+
+    def test_missing_last_contact_is_listed_and_does_not_decay(self):
+        g = make_graph(
+            contacts=[person("c1"), person("c2")],
+            knows=[knows("r2", "c1", 3, None), knows("r1", "c2", 4, None), knows("r1", "c1", 2, 10)],
+        )
+        d = depths(g, AS_OF, P)
+        assert d.effective["c1"] == {"r2": 3, "r1": 2}  # no date → no decay
+        assert d.effective["c2"] == {"r1": 4}
+        # (rep_id, contact_id), sorted; r1→c1 has a date so is not listed
+        assert d.missing_last_contact == [("r1", "c2"), ("r2", "c1")]
+
+    def test_holders_reach_the_required_depth_deepest_first(self):
+        g = make_graph(
+            contacts=[person("c1")],
+            knows=[knows("rb", "c1", 3), knows("ra", "c1", 3), knows("rc", "c1", 4),
+                   knows("rd", "c1", 2), knows("re", "c1", 4, 200)],  # re: 4 − 1 = 3
+        )
+        d = depths(g, AS_OF, P)
+        # depth ≥ 3: rc 4, then the 3s by id: ra, rb, re
+        assert d.holders("c1", 3) == ["rc", "ra", "rb", "re"]
+        assert d.holders("c1", 4) == ["rc"]
+        assert d.holders("c1", 2) == ["rc", "ra", "rb", "re", "rd"]
+        assert d.holders("nobody", 1) == []
+
+    def test_best_of_an_unknown_contact_is_zero(self):
+        d = depths(make_graph(contacts=[person("c1")]), AS_OF, P)
+        assert d.best("c1") == 0
+        assert d.raw_best("c1") == 0
+        assert d.effective == {}
+
+    def test_without_removes_reps_as_if_inactive(self):
+        g = make_graph(
+            contacts=[person("c1"), person("c2")],
+            knows=[knows("r1", "c1", 4, None), knows("r2", "c1", 2), knows("r1", "c2", 3)],
+        )
+        after = depths(g, AS_OF, P).without(["r1"])
+        assert after.best("c1") == 2   # only r2 left
+        assert after.best("c2") == 0   # only r1 knew c2
+        assert after.missing_last_contact == []
+
+
+# --- key contacts and the decision chain ---------------------------------------------
+
+
+def bid_graph_with_roles():
+    contacts = [person(c) for c in ("dm", "ap", "hi", "med", "usr", "coach", "x")]
+    bids = [Bid(id="b1", account_id="a1", name="B1", stage="tender")]
+    roles = [
+        BidRole(bid_id="b1", contact_id="dm", role="decision_maker"),
+        BidRole(bid_id="b1", contact_id="ap", role="approver", influence="low"),
+        BidRole(bid_id="b1", contact_id="hi", role="technical_evaluator", influence="high"),
+        BidRole(bid_id="b1", contact_id="med", role="influencer", influence="medium"),
+        BidRole(bid_id="b1", contact_id="usr", role="user"),
+        BidRole(bid_id="b1", contact_id="coach", role="coach", stance=2),
+    ]
+    return make_graph(contacts=contacts, bids=bids, roles=roles)
+
+
+class TestKeyContacts:
+    def test_bid_key_contacts(self):
+        # decision_maker, approver (whatever its influence), or influence high
+        assert bid_key_contacts(bid_graph_with_roles(), "b1") == {"dm", "ap", "hi"}
+
+    def test_chain_holds_every_member_with_its_role(self):
+        c = chain(bid_graph_with_roles(), "b1")
+        assert set(c) == {"dm", "ap", "hi", "med", "usr", "coach"}  # x has no role
+        assert c["coach"]["stance"] == 2
+        assert c["hi"]["influence"] == "high"
+
+    def test_unknown_bid_has_an_empty_chain(self):
+        g = bid_graph_with_roles()
+        assert chain(g, "nope") == {}
+        assert bid_key_contacts(g, "nope") == set()
+
+    @pytest.mark.parametrize(
+        ("role", "influence", "key"),
+        [
+            ("decision_maker", None, True), ("approver", "low", True),
+            ("user", "high", True), ("influencer", "medium", False),
+            ("coach", None, False), ("gatekeeper", "low", False),
+        ],
+    )
+    def test_is_key_role(self, role, influence, key):
+        assert is_key_role({"role": role, "influence": influence}) is key
+
+    def test_account_key_contacts_are_executives_plus_key_contacts_of_open_bids(self):
+        contacts = [
+            person("ex", "executive"), person("sen", "senior"),
+            *(person(c, "middle") for c in ("lead", "qual", "tend", "subm", "won", "lost", "other")),
+        ]
+        stages = {"bl": "lead", "bq": "qualify", "bt": "tender", "bs": "submitted", "bw": "won", "bx": "lost"}
+        bids = [Bid(id=b, account_id="a1", name=b, stage=s) for b, s in stages.items()]
+        roles = [
+            BidRole(bid_id="bl", contact_id="lead", role="decision_maker"),
+            BidRole(bid_id="bq", contact_id="qual", role="approver"),
+            BidRole(bid_id="bt", contact_id="tend", role="user", influence="high"),
+            BidRole(bid_id="bs", contact_id="subm", role="decision_maker"),
+            BidRole(bid_id="bw", contact_id="won", role="decision_maker"),    # won: closed
+            BidRole(bid_id="bx", contact_id="lost", role="approver"),         # lost: closed
+            BidRole(bid_id="bt", contact_id="other", role="user", influence="low"),  # not key
+        ]
+        g = make_graph(contacts=contacts, bids=bids, roles=roles)
+        assert sorted(open_bids(g)) == ["bl", "bq", "bs", "bt"]
+        # the executive + the key contacts of the four open bids; senior "sen" is not key
+        assert account_key_contacts(g) == {"ex", "lead", "qual", "tend", "subm"}
+
+    def test_account_key_contacts_without_bids(self):
+        g = make_graph(contacts=[person("e1", "executive"), person("e2", "executive"), person("m", "middle")])
+        assert account_key_contacts(g) == {"e1", "e2"}
+
+
+# --- required depth and status -------------------------------------------------------
+
+
+class TestRequiredDepthAndStatus:
+    @pytest.mark.parametrize(
+        ("key", "in_chain", "required"),
+        [(True, True, 3), (True, False, 3), (False, True, 2), (False, False, 1)],
+    )
+    def test_required_depth(self, key, in_chain, required):
+        assert P.required_depth(key=key, in_chain=in_chain) == required
+
+    @pytest.mark.parametrize(
+        ("best", "required", "expected"),
+        [
+            (3, 3, "covered"), (4, 3, "covered"),   # best ≥ required
+            (2, 3, "weak"), (1, 3, "weak"), (1, 2, "weak"),  # 0 < best < required
+            (0, 3, "uncovered"), (0, 1, "uncovered"),  # best = 0
+            (1, 1, "covered"),
+        ],
+    )
+    def test_status(self, best, required, expected):
+        assert status(best, required) == expected
