@@ -56,7 +56,7 @@ def bid(id: str) -> Node:
 
 
 def _props(record: Any, *skip: str) -> dict[str, Any]:
-    return {k: v for k, v in record if k not in skip}
+    return {k: v for k, v in record.__dict__.items() if k not in skip}
 
 
 def build_graph(data: Dataset, account_id: str) -> nx.MultiDiGraph:

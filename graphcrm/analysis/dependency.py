@@ -56,9 +56,10 @@ def bus_factor(holder_sets: Iterable[Iterable[str]]) -> int:
     >>> bus_factor([])
     0
     """
-    sets = sorted({frozenset(h) for h in holder_sets if h}, key=len)
+    covered = [frozenset(h) for h in holder_sets if h]
+    sets = sorted(set(covered), key=len)
     counts: dict[frozenset[str], int] = {}
-    for h in (frozenset(h) for h in holder_sets if h):
+    for h in covered:
         counts[h] = counts.get(h, 0) + 1
     total = sum(counts.values())
     if total == 0:

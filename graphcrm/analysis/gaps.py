@@ -9,6 +9,7 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graphcrm.analysis.depth import Depths, account_key_contacts, bid_key_contacts, depths
+from graphcrm.errors import NotFound
 from graphcrm.graph import nodes_of
 from graphcrm.model import AgreementKind, Level, Tier, UnitKind
 from graphcrm.policy import Policy
@@ -164,6 +165,8 @@ def gaps(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy, bid_id: str | None 
     >>> r.layers.key.score, r.layers.organisational.required
     (1.0, False)
     """
+    if bid_id is not None and ("Bid", bid_id) not in g:
+        raise NotFound("bid", bid_id)
     d = depths(g, as_of, policy)
     keys = bid_key_contacts(g, bid_id) if bid_id else account_key_contacts(g)
     account = g.nodes[("Account", g.graph["account_id"])]

@@ -87,4 +87,4 @@ def warm_paths(g: nx.MultiDiGraph, target: str, d: Depths, policy: Policy,
                 if nxt not in path:
                     stack.append(((*path, nxt), product * s))
     best = heapq.nsmallest(policy.warm_paths_reported, found)
-    return [WarmPath(rep_id=r, via=list(via), strength=round(-neg, 6)) for neg, r, via in best]
+    return [WarmPath(rep_id=r, via=list(via), strength=-neg) for neg, r, via in best]

@@ -277,4 +277,4 @@ def _record(record_type: type[Record], row: dict[str, Any]) -> Record:
     if record_type is Activity:
         row = {**row, "rep_ids": sorted(x for x in row["rep_ids"] if x is not None),
                "contact_ids": sorted(x for x in row["contact_ids"] if x is not None)}
-    return record_type.model_validate({k: v for k, v in row.items() if v is not None})
+    return record_type.model_validate(row)

@@ -264,6 +264,13 @@ def test_unknown_id_exits_2_with_one_line(cli, args):
     assert proc.stdout == ""
 
 
+def test_unknown_tier_exits_2(cli):
+    proc = cli("risks", "--as-of", AS_OF, "--tier", "X")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "--tier" in proc.stderr
+
+
 def test_bad_as_of_exits_2(cli):
     proc = cli("check", BID, "--as-of", "2026-13-01")
     assert proc.returncode == 2

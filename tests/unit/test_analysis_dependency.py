@@ -116,10 +116,6 @@ class TestBusFactor:
         # 1 covered contact held by 3 reps: all three must go → 3
         assert bus_factor([{"a", "b", "c"}]) == 3
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "BUG: dependency.bus_factor iterates `holder_sets` twice (once for `sets`, once "
-        "for `counts`); a one-shot iterable (generator), which the Iterable signature "
-        "allows, is exhausted by the first pass, so total == 0 and it returns 0"))
     def test_accepts_a_one_shot_iterable(self):
         holder_sets = [{"a"}, {"a"}, {"b"}]  # 3 covered, need 2; a uncovers 2 → 1
         assert bus_factor(h for h in holder_sets) == 1

@@ -190,11 +190,6 @@ class TestKeyContacts:
         assert c["coach"]["stance"] == 2
         assert c["hi"]["influence"] == "high"
 
-    def test_unknown_bid_has_an_empty_chain(self):
-        g = bid_graph_with_roles()
-        assert chain(g, "nope") == {}
-        assert bid_key_contacts(g, "nope") == set()
-
     @pytest.mark.parametrize(
         ("role", "influence", "key"),
         [
@@ -254,3 +249,14 @@ class TestRequiredDepthAndStatus:
     )
     def test_status(self, best, required, expected):
         assert status(best, required) == expected
+
+
+class TestUnknownIds:
+    def test_unknown_bid_has_an_empty_chain(self):
+        g = bid_graph_with_roles()
+        assert chain(g, "nope") == {}
+        assert bid_key_contacts(g, "nope") == set()
+
+    def test_unknown_contact_has_no_depth(self):
+        d = depths(bid_graph_with_roles(), AS_OF, P)
+        assert (d.best("nope"), d.raw_best("nope"), d.holders("nope", 1)) == (0, 0, [])

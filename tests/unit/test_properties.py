@@ -37,7 +37,7 @@ POLICY = Policy()
 ACC = "acc"
 RANK = {"uncovered": 0, "weak": 1, "covered": 2}
 
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- the strategy ------------------------------------------------------------------
 
@@ -105,7 +105,7 @@ def datasets(draw) -> Dataset:
 
     agreements = [
         Agreement(id="ag0", account_id=ACC, kind=draw(st.sampled_from(list(AgreementKind))),
-                  expires=AS_OF + dt.timedelta(days=draw(st.integers(-400, 400))))
+                  expires=AS_OF + dt.timedelta(days=draw(st.integers(-400, 400).filter(bool))))
     ] if draw(st.booleans()) else []
 
     return Dataset(accounts=[account], units=units, contacts=contacts, reps=reps,
@@ -310,9 +310,9 @@ def test_warm_paths_are_well_formed_and_the_strongest(ds):
             assert deps[p.via[0]][p.rep_id] >= 2
             for a, b in itertools.pairwise(p.via):
                 expected *= links[frozenset((a, b))]
-            assert p.strength == pytest.approx(expected)
+            assert p.strength == pytest.approx(expected, abs=1e-6)  # reported rounded to 6 places
         brute = sorted((s for s, _, _ in all_warm_paths(ds, c.id)), reverse=True)[:3]
-        assert strengths == pytest.approx(brute)
+        assert strengths == pytest.approx(brute, abs=1e-6)
 
 
 @SETTINGS
@@ -369,7 +369,7 @@ holder_families = st.lists(
     st.sets(st.sampled_from([f"r{i}" for i in range(8)]), min_size=1, max_size=4), max_size=10)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(family=holder_families)
 def test_bus_factor_matches_brute_force_on_holder_families(family):
     holders = {f"c{i}": h for i, h in enumerate(family)}
@@ -383,3 +383,158 @@ def test_bus_factor_accepts_a_one_shot_iterable():
     family = [{"ann"}, {"ann"}, {"bob", "cy"}]
     assert bus_factor(iter(family)) == bus_factor(family) == 1
     assert bus_factor(h for h in [{"ann", "bob"}]) == 2
+
+
+# --- differential checks of the other definitions -----------------------------------
+
+
+def raw_best_of(ds: Dataset) -> dict[str, int]:
+    active = {r.id for r in ds.reps if r.active}
+    out = {c.id: 0 for c in ds.contacts}
+    for k in ds.relationships:
+        if k.rep_id in active:
+            out[k.contact_id] = max(out[k.contact_id], k.depth)
+    return out
+
+
+@SETTINGS
+@given(ds=datasets())
+def test_red_flags_match_the_definitions(ds):
+    g = build_graph(ds, ACC)
+    best, raw = best_of(ds), raw_best_of(ds)
+    for b in ds.bids:
+        report = coverage_check(g, b.id, AS_OF, POLICY)
+        members = [r for r in ds.bid_roles if r.bid_id == b.id]
+        keys = [r for r in members if _is_key(r)]
+        weak = sorted(r.contact_id for r in keys if best[r.contact_id] < 3)
+        expected = {}
+        if weak:
+            expected["uncovered_key_contact"] = weak
+        if opp := sorted(r.contact_id for r in keys if r.stance is not None and r.stance < 0):
+            expected["opponent"] = opp
+        if not any(r.stance == 2 or r.role == BidRoleName.coach for r in members):
+            expected["no_champion"] = []
+        roles = {r.role for r in members}
+        if BidRoleName.decision_maker not in roles or BidRoleName.approver not in roles:
+            expected["missing_role"] = []
+        if unknown := sorted(r.contact_id for r in keys if r.stance is None):
+            expected["unknown_stance"] = unknown
+        if stale := sorted(r.contact_id for r in keys if best[r.contact_id] < 3 <= raw[r.contact_id]):
+            expected["stale_key_relationship"] = stale
+        holders = holders_of(ds, {r.contact_id for r in keys})
+        factor = brute_bus_factor(holders)
+        assert report.bus_factor == factor
+        flags = {f.flag: sorted(f.contact_ids) for f in report.red_flags}
+        assert len(flags) == len(report.red_flags), "a flag appears twice"
+        single = flags.pop("single_threaded", None)
+        assert flags == expected
+        assert (single is not None) == (factor == 1)
+        if single is not None:
+            # the contacts one rep's departure uncovers: at least half of the covered ones
+            assert len(single) >= math.ceil(len(holders) / 2)
+            assert len(set().union(*(holders[c] for c in single))) == 1
+        # the uncovered list is exactly the weak or uncovered key contacts
+        assert sorted(u.contact_id for u in report.uncovered) == weak
+        for u in report.uncovered:
+            assert u.status == ("weak" if best[u.contact_id] > 0 else "uncovered")
+            assert (u.best_depth, u.required_depth) == (best[u.contact_id], 3)
+        for m in report.decision_chain:
+            required = 3 if m.key else 2
+            assert (m.best_depth, m.required_depth) == (best[m.contact_id], required)
+
+
+@SETTINGS
+@given(ds=datasets())
+def test_gap_layers_match_the_definitions(ds):
+    from graphcrm.analysis.gaps import gaps
+
+    g = build_graph(ds, ACC)
+    layers = gaps(g, AS_OF, POLICY).layers
+    best = best_of(ds)
+    deps = active_depths(ds)
+
+    keys = account_keys(ds)
+    short = {c: 3 - best[c] for c in keys if best[c] < 3}
+    assert {x.subject_id: x.gap for x in layers.key.gaps} == short
+    assert layers.key.score == pytest.approx(1.0 if not keys else (len(keys) - len(short)) / len(keys), abs=1e-4)
+
+    general = [c for c in ds.contacts if c.level in (Level.middle, Level.staff)]
+    contacts_share = 1.0 if not general else sum(best[c.id] >= 1 for c in general) / len(general)
+    units = [u.id for u in ds.units if u.kind in (UnitKind.department, UnitKind.branch)]
+    lit = {c.unit_id for c in ds.contacts if best[c.id] >= 1}
+    dark = sorted(u for u in units if u not in lit)
+    units_share = 1.0 if not units else (len(units) - len(dark)) / len(units)
+    assert layers.general.dark_units == dark
+    assert layers.general.score == pytest.approx((contacts_share + units_share) / 2, abs=1e-3)
+
+    org = layers.organisational
+    if ds.accounts[0].tier in (Tier.B, Tier.C):
+        assert (org.required, org.score) == (False, None)
+    else:
+        exec_reps = {r.id for r in ds.reps if r.level == Level.executive}
+        execs_met = all(any(r in exec_reps and d >= 2 for r, d in deps[c.id].items())
+                        for c in ds.contacts if c.level == Level.executive)
+        agreement = any(a.kind in (AgreementKind.strategic_cooperation, AgreementKind.joint_innovation_center)
+                        and a.expires > AS_OF for a in ds.agreements)
+        team = {r for reps in deps.values() for r, d in reps.items() if d >= 2}
+        met = execs_met + agreement + (len(team) >= 3)
+        assert org.required is True
+        assert org.score == pytest.approx(met / 3, abs=1e-3)
+
+
+@SETTINGS
+@given(ds=datasets(), data=st.data())
+def test_departure_impact_matches_the_definition(ds, data):
+    from graphcrm.analysis.departure import account_impact
+
+    rep = data.draw(st.sampled_from([r.id for r in ds.reps]), label="departing rep")
+    impact = account_impact(build_graph(ds, ACC), rep, AS_OF, POLICY)
+    deps = active_depths(ds)
+    mine = sorted(c for c, reps in deps.items() if reps.get(rep, 0) >= 1)
+    if not mine:
+        assert impact is None
+        return
+    assert impact is not None
+    assert impact.orphaned_contacts == [
+        c for c in mine if not any(d >= 1 for r, d in deps[c].items() if r != rep)]
+    keys = account_keys(ds)
+    before = holders_of(ds, keys)
+    after_ds = ds.model_copy(update={"reps": [r.model_copy(update={"active": False}) if r.id == rep else r
+                                              for r in ds.reps]})
+    after = holders_of(after_ds, keys)
+    assert impact.uncovered_key_contacts == sorted(set(before) - set(after))
+    assert (impact.bus_factor_before, impact.bus_factor_after) == (brute_bus_factor(before), brute_bus_factor(after))
+
+
+@SETTINGS
+@given(ds=datasets())
+def test_concentration_matches_the_definition(ds):
+    risk = account_risk(build_graph(ds, ACC), AS_OF, POLICY)
+    weight: dict[str, int] = {}
+    for reps in active_depths(ds).values():
+        for r, d in reps.items():
+            weight[r] = weight.get(r, 0) + d
+    total = sum(weight.values())
+    if total == 0:
+        assert (risk.top_holder_id, risk.top_holder_share) == (None, 0.0)
+        return
+    top = max(weight.values())
+    assert risk.top_holder_id == min(r for r, w in weight.items() if w == top)
+    assert risk.top_holder_share == pytest.approx(top / total, abs=1e-4)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: warm_paths rounds strength to 6 places, so a valid weak path "
+                                       "(depth 2, three steps of strength 0.005: 0.5 × 1.25e-7 ≈ 6e-8) is "
+                                       "reported with strength 0.0, outside the documented (0, 1]")
+def test_a_weak_but_valid_warm_path_keeps_a_positive_strength():
+    ds = Dataset(
+        accounts=[Account(id=ACC, name="A", tier=Tier.S)],
+        contacts=[Contact(id=f"c{i}", account_id=ACC, name=f"C{i}") for i in range(4)],
+        reps=[Rep(id="r", name="R")],
+        relationships=[Relationship(rep_id="r", contact_id="c0", depth=2)],
+        influences=[Influence(source_id=f"c{i}", target_id=f"c{i + 1}", strength=0.005) for i in range(3)],
+    )
+    g = build_graph(ds, ACC)
+    paths = warm_paths(g, "c3", depths(g, AS_OF, POLICY), POLICY)
+    assert [p.via for p in paths] == [["c0", "c1", "c2", "c3"]]
+    assert paths[0].strength > 0
