@@ -158,24 +158,27 @@ def _emit(report, as_json: bool, render) -> None:
             out.print(part)
 
 
+def _analyse(ctx: typer.Context, service, render, subject: str, as_json: bool, as_of: Optional[str],
+             policy: Optional[Path]) -> None:
+    """Run ``service(store, subject, as_of, policy)`` and print its report."""
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_db(ctx)) as store:
+        report = service(store, subject, day, pol)
+    _emit(report, as_json, render)
+
+
 @app.command("check")
 def check_cmd(ctx: typer.Context, bid_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
               policy: PolicyOpt = None) -> None:
     """Pre-tender coverage check of a bid: red flags, uncovered decision-makers, warm paths."""
-    pol = load_policy(policy)
-    with _store(_db(ctx)) as store:
-        report = services.check(store, bid_id, _as_of(as_of), pol)
-    _emit(report, json, report_text.coverage)
+    _analyse(ctx, services.check, report_text.coverage, bid_id, json, as_of, policy)
 
 
 @app.command("gaps")
 def gaps_cmd(ctx: typer.Context, account_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
              policy: PolicyOpt = None) -> None:
     """Relationship-depth gaps of an account, layer by layer, with what to do."""
-    pol = load_policy(policy)
-    with _store(_db(ctx)) as store:
-        report = services.account_gaps(store, account_id, _as_of(as_of), pol)
-    _emit(report, json, report_text.gaps)
+    _analyse(ctx, services.account_gaps, report_text.gaps, account_id, json, as_of, policy)
 
 
 @app.command("influence")
@@ -217,20 +220,14 @@ def risks_cmd(
 def departure_cmd(ctx: typer.Context, rep_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
                   policy: PolicyOpt = None) -> None:
     """What walks out of the door if a rep leaves."""
-    pol = load_policy(policy)
-    with _store(_db(ctx)) as store:
-        report = services.departure(store, rep_id, _as_of(as_of), pol)
-    _emit(report, json, report_text.departure)
+    _analyse(ctx, services.departure, report_text.departure, rep_id, json, as_of, policy)
 
 
 @app.command("paths")
 def paths_cmd(ctx: typer.Context, contact_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
               policy: PolicyOpt = None) -> None:
     """The strongest warm paths from our reps to a contact."""
-    pol = load_policy(policy)
-    with _store(_db(ctx)) as store:
-        report = services.contact_paths(store, contact_id, _as_of(as_of), pol)
-    _emit(report, json, report_text.paths)
+    _analyse(ctx, services.contact_paths, report_text.paths, contact_id, json, as_of, policy)
 
 
 @app.command("demo")
