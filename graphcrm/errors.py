@@ -72,8 +72,8 @@ class InputError(GraphcrmError):
     ``issues`` holds every problem found, not just the first.
     """
 
-    def __init__(self, issues: list[Issue]):
+    def __init__(self, issues: list[Issue], subject: str = "the input; nothing was written"):
         self.issues = sorted(issues, key=lambda i: (i.where, i.line or 0, i.item or 0))
         n = len(self.issues)
-        head = f"{n} problem{'s' if n != 1 else ''} in the input; nothing was written"
+        head = f"{n} problem{'s' if n != 1 else ''} in {subject}"
         super().__init__("\n".join([head, *map(str, self.issues)]))

@@ -152,4 +152,4 @@ def load(path: Path, store: GraphStore, dry_run: bool = False,
     InputError
         Every problem found; nothing was written.
     """
-    return load_source(read_path(path), store, dry_run, progress)
+    return load_source(read_path(Path(path)), store, dry_run, progress)

@@ -20,6 +20,8 @@ from graphcrm.errors import InputError, Issue
 
 __all__ = ["Policy", "load_policy"]
 
+_SUBJECT = "the policy file"
+
 
 class Policy(BaseModel):
     """Every threshold an analysis uses. Unknown keys are an error."""
@@ -59,9 +61,9 @@ def load_policy(path: Path | str | None = None) -> Policy:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError([Issue(str(path), None, None, None, "no such policy file")]) from None
+        raise InputError([Issue(str(path), None, None, None, "no such policy file")], _SUBJECT) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise InputError([Issue(str(path), None, None, None, f"is not valid TOML: {e}")]) from None
+        raise InputError([Issue(str(path), None, None, None, f"is not valid TOML: {e}")], _SUBJECT) from None
     try:
         return Policy.model_validate(doc)
     except ValidationError as e:
@@ -69,4 +71,4 @@ def load_policy(path: Path | str | None = None) -> Policy:
             Issue(str(path), None, None, ".".join(map(str, err["loc"])) or None,
                   "is not a policy setting" if err["type"] == "extra_forbidden" else err["msg"])
             for err in e.errors(include_url=False)
-        ]) from None
+        ], _SUBJECT) from None

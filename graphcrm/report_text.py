@@ -125,8 +125,8 @@ def departure(r: DepartureReport) -> Iterator[RenderableType]:
 
 
 def paths(r: PathsReport) -> Iterator[RenderableType]:
-    yield _t(f"Ways to reach {r.name} ({r.contact_id}) in {r.account_id}: best depth {r.best_depth}, "
-             f"as of {r.as_of}", "bold")
+    yield _t(f"Ways to reach {r.name} ({r.contact_id}) in {r.account_id}: {r.status}, best depth "
+             f"{r.best_depth} of {r.required_depth} required, as of {r.as_of}", "bold")
     table = _table("Strongest warm paths", "rep", "via", "strength")
     for p in r.warm_paths:
         table.add_row(_t(p.rep_id), _t(" → ".join(p.via)), _t(f"{p.strength:.3f}"))

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from graphcrm.analysis.coverage import CoverageReport, coverage_check
 from graphcrm.analysis.departure import AccountImpact, DepartureReport, account_impact
 from graphcrm.analysis.dependency import AccountRisk, account_risk
-from graphcrm.analysis.depth import depths, status
+from graphcrm.analysis.depth import account_required_depth, depths, status
 from graphcrm.analysis.gaps import GapsReport, gaps
 from graphcrm.analysis.influence import InfluenceReport, influence
 from graphcrm.analysis.paths import WarmPath, warm_paths
@@ -71,6 +71,7 @@ class PathsReport(BaseModel):
     account_id: str
     as_of: dt.date
     best_depth: int
+    required_depth: int
     status: str
     warm_paths: list[WarmPath]
 
@@ -83,9 +84,10 @@ def contact_paths(store: GraphStore, contact_id: str, as_of: dt.date, policy: Po
     g = _account_graph(store, contact.account_id)
     d = depths(g, as_of, policy)
     best = d.best(contact_id)
+    required = account_required_depth(g, contact_id, policy)
     return PathsReport(
         contact_id=contact_id, name=contact.name, title=contact.title, account_id=contact.account_id,
-        as_of=as_of, best_depth=best, status=status(best, policy.other_required_depth),
+        as_of=as_of, best_depth=best, required_depth=required, status=status(best, required),
         warm_paths=warm_paths(g, contact_id, d, policy),
     )
 

@@ -20,7 +20,7 @@ from graphcrm.policy import Policy
 
 __all__ = [
     "effective_depth", "Depths", "depths", "chain", "bid_key_contacts", "account_key_contacts",
-    "status", "Status", "open_bids", "is_key_role",
+    "status", "Status", "open_bids", "is_key_role", "account_required_depth",
 ]
 
 Status = Literal["covered", "weak", "uncovered"]
@@ -130,6 +130,16 @@ def account_key_contacts(g: nx.MultiDiGraph) -> set[str]:
     for b in open_bids(g):
         keys |= bid_key_contacts(g, b)
     return keys
+
+
+def account_required_depth(g: nx.MultiDiGraph, contact_id: str, policy: Policy) -> int:
+    """A contact's required depth in the account's terms: key contacts of the
+    account need the key depth, members of an open bid's decision chain the chain
+    depth, everyone else the base depth."""
+    if contact_id in account_key_contacts(g):
+        return policy.key_required_depth
+    in_chain = any(contact_id in chain(g, b) for b in open_bids(g))
+    return policy.required_depth(key=False, in_chain=in_chain)
 
 
 def status(best: int, required: int) -> Status:

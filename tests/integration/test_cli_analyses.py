@@ -240,10 +240,6 @@ def test_paths_to_the_approver(approver_paths):
     assert approver_paths["best_depth"] == 2
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: services.contact_paths judges status against "
-                   "policy.other_required_depth (1) for every contact, so the approver c-jnm-003 "
-                   "(a key contact: required depth 3, best 2) is reported 'covered' while `check` "
-                   "reports the same contact 'weak' (DESIGN §3 required depth / coverage status)")
 def test_paths_status_uses_the_contacts_required_depth(approver_paths):
     assert approver_paths["status"] == "weak"
 

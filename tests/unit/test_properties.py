@@ -376,9 +376,6 @@ def test_bus_factor_matches_brute_force_on_holder_families(family):
     assert bus_factor([sorted(h) for h in family]) == brute_bus_factor(holders)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bus_factor() iterates holder_sets twice (once for `sets`, once "
-                                       "for `counts`), so a one-shot iterable (generator/iterator), which its "
-                                       "signature Iterable[Iterable[str]] allows, silently yields 0")
 def test_bus_factor_accepts_a_one_shot_iterable():
     family = [{"ann"}, {"ann"}, {"bob", "cy"}]
     assert bus_factor(iter(family)) == bus_factor(family) == 1
@@ -523,9 +520,6 @@ def test_concentration_matches_the_definition(ds):
     assert risk.top_holder_share == pytest.approx(top / total, abs=1e-4)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: warm_paths rounds strength to 6 places, so a valid weak path "
-                                       "(depth 2, three steps of strength 0.005: 0.5 × 1.25e-7 ≈ 6e-8) is "
-                                       "reported with strength 0.0, outside the documented (0, 1]")
 def test_a_weak_but_valid_warm_path_keeps_a_positive_strength():
     ds = Dataset(
         accounts=[Account(id=ACC, name="A", tier=Tier.S)],
