@@ -7,6 +7,7 @@ needs; runs the pure analyses; and raises ``NotFound`` for an unknown id.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +27,7 @@ from graphcrm.errors import NotFound
 from graphcrm.graph import build_graph
 from graphcrm.model import Contact, Dataset, Rep, Tier
 from graphcrm.policy import Policy
-from graphcrm.store.port import GraphStore
+from graphcrm.store.port import ACCOUNT_BATCH, GraphStore
 
 __all__ = [
     "check", "account_gaps", "account_influence", "contact_paths", "PathsReport", "risks",
@@ -125,14 +126,38 @@ def _risk(data: Dataset, as_of: dt.date, policy: Policy) -> AccountRisk:
     return account_risk(build_graph(data, data.accounts[0].id), as_of, policy)
 
 
-def _bounded_map(fn: Callable, items: Iterable, jobs: int, *args) -> Iterator:
-    """``fn(item, *args)`` over a process pool, at most ``4 × jobs`` items in flight
-    so memory stays bounded however many items there are."""
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+_worker_store: GraphStore | None = None
+
+
+def _open_worker_store(cls: type[GraphStore], args: tuple) -> None:
+    global _worker_store
+    _worker_store = cls(*args)
+
+
+def _risks_of_store(store: GraphStore, account_ids: list[str], tiers: set[Tier] | None,
+                    as_of: dt.date, policy: Policy) -> list[AccountRisk]:
+    return [_risk(data, as_of, policy) for data in store.iter_account_data(account_ids)
+            if tiers is None or data.accounts[0].tier in tiers]
+
+
+def _risks_of(account_ids: list[str], tiers: set[Tier] | None, as_of: dt.date,
+              policy: Policy) -> list[AccountRisk]:
+    """In a worker process: read a batch of accounts itself and analyse them."""
+    return _risks_of_store(_worker_store, account_ids, tiers, as_of, policy)
+
+
+def _parallel(store: GraphStore, ids: list[str], jobs: int, *args) -> Iterator[list[AccountRisk]]:
+    """Batches of accounts analysed by ``jobs`` processes that each read the
+    store themselves; at most ``2 × jobs`` batches in flight, so memory stays
+    bounded however large the portfolio."""
+    batches = [ids[i:i + ACCOUNT_BATCH] for i in range(0, len(ids), ACCOUNT_BATCH)]
+    # spawn, not fork: a forked child inherits the store engine's threads and locks mid-use
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_open_worker_store, initargs=store.reader()) as pool:
         pending: deque[Future] = deque()
-        for item in items:
-            pending.append(pool.submit(fn, item, *args))
-            if len(pending) >= 4 * jobs:
+        for batch in batches:
+            pending.append(pool.submit(_risks_of, batch, *args))
+            if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
@@ -158,14 +183,16 @@ def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str
     ids = store.account_ids()
     jobs = jobs or os.cpu_count() or 1
     wanted = {Tier(t) for t in tiers} if tiers else None
-    accounts = (d for d in store.iter_account_data(ids) if wanted is None or d.accounts[0].tier in wanted)
     if jobs > 1 and len(ids) >= PARALLEL_FROM:
-        results = _bounded_map(_risk, accounts, jobs, as_of, policy)
+        batches = _parallel(store, ids, jobs, wanted, as_of, policy)
     else:
-        results = (_risk(data, as_of, policy) for data in accounts)
+        batches = (_risks_of_store(store, ids[i:i + ACCOUNT_BATCH], wanted, as_of, policy)
+                   for i in range(0, len(ids), ACCOUNT_BATCH))
     kept: list[AccountRisk] = []
-    for done, r in enumerate(results, 1):
-        kept.append(r)
+    done = 0
+    for batch in batches:
+        kept += batch
+        done = min(done + ACCOUNT_BATCH, len(ids))
         if progress is not None:
             progress(done, len(ids))
     kept.sort(key=risk_order)

@@ -34,12 +34,12 @@ _open: dict[Path, list] = {}  # path -> [Database, lock, users]
 _open_lock = threading.Lock()
 
 
-def _database(path: Path) -> tuple[ladybug.Database, threading.Lock]:
+def _database(path: Path, read_only: bool) -> tuple[ladybug.Database, threading.Lock]:
     with _open_lock:
         entry = _open.get(path)
         if entry is None:
             try:
-                db = ladybug.Database(str(path))
+                db = ladybug.Database(str(path), read_only=read_only)
             except RuntimeError as e:
                 if "lock" in str(e).lower():
                     raise StoreLocked(
@@ -90,15 +90,19 @@ class LadybugStore(GraphStore):
     ----------
     path : str or Path
         The database file; created with its schema by ``initialize``.
+    read_only : bool
+        Open for reading only: what portfolio workers in other processes do
+        while the main process holds the file (they see its committed state).
     """
 
     engine = "ladybug"
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, read_only: bool = False):
         self.path = Path(path).expanduser().resolve()
+        self.read_only = read_only
         if not self.path.parent.is_dir():
             raise StoreError(f"cannot create the store {self.path}: no such directory")
-        self._db, self._lock = _database(self.path)
+        self._db, self._lock = _database(self.path, read_only)
         self._local = threading.local()
         self._closed = False
 
@@ -116,7 +120,12 @@ class LadybugStore(GraphStore):
             rows.append(dict(zip(names, result.get_next())))
         return rows
 
+    def reader(self) -> tuple[type, tuple]:
+        return LadybugStore, (str(self.path), True)
+
     def initialize(self) -> None:
+        if self.read_only:
+            return
         with self._lock:
             for statement in cypher.schema(self.engine):
                 self._run(statement, {})

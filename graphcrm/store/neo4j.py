@@ -49,6 +49,7 @@ class Neo4jStore(GraphStore):
     def __init__(self, uri: str, auth: tuple[str, str] | None = None, database: str = "neo4j",
                  driver: neo4j.Driver | None = None):
         self.database = database
+        self._args = (uri, auth, database)
         self._driver = driver or neo4j.GraphDatabase.driver(uri, auth=auth)
         try:
             self._driver.verify_connectivity()
@@ -56,6 +57,9 @@ class Neo4jStore(GraphStore):
             raise StoreError(f"Neo4j at {uri} refused the user name or password") from None
         except (neo4j.exceptions.ServiceUnavailable, OSError) as e:
             raise StoreError(f"cannot reach Neo4j at {uri}: {e.__class__.__name__}") from None
+
+    def reader(self) -> tuple[type, tuple]:
+        return Neo4jStore, self._args
 
     def initialize(self) -> None:
         with self._driver.session(database=self.database) as session:

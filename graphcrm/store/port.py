@@ -137,6 +137,11 @@ class GraphStore(ABC):
 
         ``advance`` is called after each batch step with its number of rows."""
 
+    @abstractmethod
+    def reader(self) -> tuple[type[GraphStore], tuple]:
+        """How another process opens this store for reading: ``(class, args)``,
+        so that ``cls(*args)`` is a read-only view (portfolio workers use it)."""
+
     # --- the contract ------------------------------------------------------------
 
     def __enter__(self) -> GraphStore:
