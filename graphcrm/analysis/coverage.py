@@ -90,6 +90,9 @@ class CoverageReport(BaseModel):
     uncovered: list[Uncovered]
     decision_chain: list[ChainMember]
     gaps: Layers
+    missing_last_contact: list[tuple[str, str]]
+    """(rep_id, contact_id) of chain relationships whose last contact was never
+    logged: they do not decay, but nobody knows how fresh they are."""
 
 
 def _member(g: nx.MultiDiGraph, c: str, role: dict[str, Any], d: Depths, policy: Policy) -> ChainMember:
@@ -195,4 +198,5 @@ def coverage_check(g: nx.MultiDiGraph, bid_id: str, as_of: dt.date, policy: Poli
         tender_date=bid.get("tender_date"), as_of=as_of, bus_factor=factor,
         red_flags=_flags(members, d, factor, holders, policy), uncovered=uncovered,
         decision_chain=members, gaps=layers(g, d, keys, as_of, policy),
+        missing_last_contact=[(r, c) for r, c in d.missing_last_contact if c in roles],
     )

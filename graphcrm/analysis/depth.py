@@ -88,7 +88,7 @@ def depths(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> Depths:
     effective: dict[str, dict[str, int]] = {}
     raw: dict[str, dict[str, int]] = {}
     missing = []
-    for (ulab, rep_id), (vlab, contact_id), key, data in g.edges(keys=True, data=True):
+    for (ulab, rep_id), (_vlab, contact_id), key, data in g.edges(keys=True, data=True):
         if key != "KNOWS" or not g.nodes[(ulab, rep_id)].get("active", True):
             continue
         raw.setdefault(contact_id, {})[rep_id] = data["depth"]
