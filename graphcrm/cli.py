@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.markup import escape
 from rich.table import Table
 
-from graphcrm import fileformat, report_text, services
+from graphcrm import access, fileformat, report_text, services
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
 from graphcrm.model import Dataset, Tier
@@ -228,6 +228,77 @@ def paths_cmd(ctx: typer.Context, contact_id: str, json: JsonOpt = False, as_of:
               policy: PolicyOpt = None) -> None:
     """The strongest warm paths from our reps to a contact."""
     _analyse(ctx, services.contact_paths, report_text.paths, contact_id, json, as_of, policy)
+
+
+keys_app = typer.Typer(help="API keys: create (the key is shown once), list, revoke.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+class KeyRole(StrEnum):
+    admin = "admin"
+    manager = "manager"
+    member = "member"
+
+
+@keys_app.command("create")
+def keys_create(
+    ctx: typer.Context,
+    role: Annotated[KeyRole, typer.Option("--role", help="admin: everything; manager: read all; member: a rep's accounts.")],
+    rep: Annotated[Optional[str], typer.Option("--rep", help="The rep a member key is bound to.")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Who or what uses the key.")] = None,
+) -> None:
+    """Create an API key and print it: it is stored only as a hash and never shown again."""
+    with _store(_db(ctx)) as store:
+        token, key = access.create_key(store, role.value, name or f"{role.value} key", rep)
+    err.print(f"created key {escape(key.id)} ({key.role}{', rep ' + escape(key.rep_id) if key.rep_id else ''}); "
+              "copy it now, it is not shown again:", highlight=False)
+    sys.stdout.write(token + "\n")
+
+
+@keys_app.command("list")
+def keys_list(ctx: typer.Context) -> None:
+    """List API keys (never their secrets)."""
+    with _store(_db(ctx)) as store:
+        keys = store.api_keys()
+    table = Table(title="API keys", title_justify="left")
+    for col in ("id", "name", "role", "rep", "created", "revoked"):
+        table.add_column(col)
+    for k in keys:
+        table.add_row(*map(escape, (k.id, k.name, k.role, k.rep_id or "", str(k.created), str(k.revoked or ""))))
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(ctx: typer.Context, key_id: str) -> None:
+    """Revoke an API key: it stops working at once."""
+    with _store(_db(ctx)) as store:
+        access.revoke_key(store, key_id)
+    out.print(f"revoked {escape(key_id)}")
+
+
+@app.command("serve")
+def serve_cmd(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    no_auth: Annotated[bool, typer.Option("--no-auth", help="No API keys (loopback hosts only).")] = False,
+    policy: PolicyOpt = None,
+) -> None:
+    """Serve the HTTP API (one worker: the embedded store belongs to this process)."""
+    import uvicorn
+    from pydantic import ValidationError
+
+    from api.main import create_app
+    from api.settings import Settings
+
+    try:
+        settings = Settings(db=_db(ctx), host=host, auth=not no_auth, policy=policy)
+    except ValidationError as e:
+        raise typer.BadParameter(e.errors()[0]["msg"].removeprefix("Value error, "), param_hint="--no-auth") from None
+    if no_auth:
+        err.print("[yellow]warning:[/yellow] serving without API keys: anyone on this machine can read and change "
+                  "everything", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, workers=1, log_level="info")
 
 
 @app.command("demo")

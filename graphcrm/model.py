@@ -34,7 +34,7 @@ __all__ = [
     "Tier", "StrategicFit", "UnitKind", "Level", "RepRole", "BidStage", "ActivityKind",
     "AgreementKind", "InfluenceKind", "BidRoleName", "InfluenceLevel",
     "Account", "Unit", "Contact", "Rep", "TeamMember", "Relationship", "Influence",
-    "Bid", "BidRole", "Activity", "Agreement", "Record", "Dataset", "RECORD_TYPES",
+    "Bid", "BidRole", "Activity", "Agreement", "Record", "Dataset", "RECORD_TYPES", "ApiKey",
 ]
 
 
@@ -142,6 +142,8 @@ def _id(value: str) -> str:
         raise PydanticCustomError("id", "must not contain control characters")
     if value != value.strip():
         raise PydanticCustomError("id", "must not start or end with whitespace")
+    if "/" in value or "\\" in value:
+        raise PydanticCustomError("id", "must not contain / or \\ (ids are parts of URLs)")
     return value
 
 
@@ -377,6 +379,22 @@ class BidRole(Record):
     role: BidRoleName
     influence: InfluenceLevel | None = None
     stance: Stance | None = None
+
+
+class ApiKey(BaseModel):
+    """An API key: who may use the HTTP API, with which role. Only the SHA-256 of
+    the secret is stored; the secret itself is shown once, at creation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    KEY: ClassVar[tuple[str, ...]] = ("id",)
+
+    id: Id
+    name: Name
+    role: str
+    rep_id: Id | None = None
+    hash: str
+    created: dt.datetime
+    revoked: dt.datetime | None = None
 
 
 # Import order: a record type only refers to types listed before it (except the

@@ -25,13 +25,15 @@ from graphcrm.analysis.influence import InfluenceReport, influence
 from graphcrm.analysis.paths import WarmPath, warm_paths
 from graphcrm.errors import NotFound
 from graphcrm.graph import build_graph
-from graphcrm.model import Contact, Dataset, Rep, Tier
+from graphcrm.fileformat import Source
+from graphcrm.importer import load_source
+from graphcrm.model import Contact, Dataset, Record, Rep, Tier
 from graphcrm.policy import Policy
 from graphcrm.store.port import ACCOUNT_BATCH, GraphStore
 
 __all__ = [
     "check", "account_gaps", "account_influence", "contact_paths", "PathsReport", "risks",
-    "RisksReport", "departure",
+    "RisksReport", "departure", "save",
 ]
 
 PARALLEL_FROM = 200
@@ -93,19 +95,31 @@ def contact_paths(store: GraphStore, contact_id: str, as_of: dt.date, policy: Po
     )
 
 
-def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy) -> DepartureReport:
-    """The impact of a rep leaving, on every account where they hold a relationship."""
+def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
+              account_ids: Iterable[str] | None = None) -> DepartureReport:
+    """The impact of a rep leaving, on every account where they hold a relationship
+    (only those among ``account_ids`` when given)."""
     rep = store.get(Rep, rep_id)
     if rep is None:
         raise NotFound("rep", rep_id)
     impacts: list[AccountImpact] = []
+    allowed = None if account_ids is None else set(account_ids)
     for account_id in store.rep_account_ids(rep_id):
+        if allowed is not None and account_id not in allowed:
+            continue
         impact = account_impact(_account_graph(store, account_id), rep_id, as_of, policy)
         if impact is not None:
             impacts.append(impact)
     impacts.sort(key=lambda i: (-len(i.uncovered_key_contacts), i.bus_factor_after, -len(i.orphaned_contacts),
                                 i.account_id))
     return DepartureReport(rep_id=rep_id, name=rep.name, active=rep.active, as_of=as_of, accounts=impacts)
+
+
+def save(store: GraphStore, record: Record) -> None:
+    """Upsert one record after the same checks as an import (its references must
+    exist and stay within its account); raises ``InputError`` located at ``body``."""
+    field = Dataset.field_for(type(record))
+    load_source(Source(Dataset(**{field: [record]}), {field: [("body", None, None)]}), store)
 
 
 class RisksReport(BaseModel):
@@ -165,7 +179,8 @@ def _parallel(store: GraphStore, ids: list[str], jobs: int, *args) -> Iterator[l
 
 def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str] | None = None,
           limit: int | None = None, jobs: int | None = None,
-          progress: Callable[[int, int], None] | None = None) -> RisksReport:
+          progress: Callable[[int, int], None] | None = None,
+          account_ids: Iterable[str] | None = None) -> RisksReport:
     """Single-person dependency of every account, streamed account by account.
 
     Parameters
@@ -179,8 +194,10 @@ def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str
         ``PARALLEL_FROM`` accounts.
     progress : callable, optional
         Called as ``progress(accounts_done, accounts_total)``.
+    account_ids : iterable of str, optional
+        Only these accounts (what an API member may see); default every account.
     """
-    ids = store.account_ids()
+    ids = store.account_ids() if account_ids is None else sorted(set(account_ids))
     jobs = jobs or os.cpu_count() or 1
     wanted = {Tier(t) for t in tiers} if tiers else None
     if jobs > 1 and len(ids) >= PARALLEL_FROM:

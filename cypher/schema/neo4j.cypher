@@ -13,3 +13,4 @@ CREATE INDEX contact_account IF NOT EXISTS FOR (n:Contact) ON (n.account_id);
 CREATE INDEX bid_account IF NOT EXISTS FOR (n:Bid) ON (n.account_id);
 CREATE INDEX activity_account IF NOT EXISTS FOR (n:Activity) ON (n.account_id);
 CREATE INDEX agreement_account IF NOT EXISTS FOR (n:Agreement) ON (n.account_id);
+CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import ladybug
+from pydantic import BaseModel
 
 from graphcrm import cypher
 from graphcrm.errors import StoreError, StoreLocked
-from graphcrm.model import Record
+
 from graphcrm.store.port import GraphStore, Step
 
 __all__ = ["LadybugStore"]
@@ -62,10 +63,10 @@ def _release(path: Path) -> None:
                 del _open[path]
 
 
-_SAMPLE = {dt.date: dt.date(1970, 1, 1), float: 0.0, int: 0, bool: False}
+_SAMPLE = {dt.date: dt.date(1970, 1, 1), dt.datetime: dt.datetime(1970, 1, 1), float: 0.0, int: 0, bool: False}
 
 
-def _typing_row(record_type: type[Record], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _typing_row(record_type: type[BaseModel], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     """A row that gives each all-null non-string column its type, keyed by nulls."""
     row: dict[str, Any] = {}
     needed = False

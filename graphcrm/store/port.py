@@ -28,7 +28,7 @@ import networkx as nx
 
 from graphcrm.graph import build_graph
 from graphcrm.model import (
-    RECORD_TYPES, Account, Activity, Agreement, Bid, BidRole, Contact, Dataset, Influence,
+    RECORD_TYPES, Account, ApiKey, Activity, Agreement, Bid, BidRole, Contact, Dataset, Influence,
     Record, Relationship, Rep, TeamMember, Unit,
 )
 
@@ -43,6 +43,12 @@ QUERY_DIR: dict[type[Record], str] = {
 NODE_TYPES = (Account, Unit, Contact, Rep, Bid, Activity, Agreement)
 LINKED_TYPES = (Unit, Contact, Bid, Activity, Agreement)
 EDGE_TYPES = (TeamMember, Relationship, Influence, BidRole)
+LIST_FILTERS: dict[type[Record], tuple[str, ...]] = {
+    Account: ("tier",), Unit: ("kind",), Contact: ("unit_id", "level"), Rep: ("active",),
+    TeamMember: ("rep_id",), Relationship: ("rep_id", "contact_id"), Influence: ("source_id", "target_id"),
+    Bid: ("stage",), BidRole: ("bid_id", "contact_id"), Activity: ("bid_id",), Agreement: ("kind",),
+}
+"""The filters each record type's list accepts, besides the accounts in scope."""
 BATCH = 5_000
 ACCOUNT_BATCH = 100
 """Accounts read per query when streaming the portfolio."""
@@ -62,7 +68,7 @@ class Step:
 
     query: str
     params: dict[str, Any]
-    record_type: type[Record] | None = None
+    record_type: type[Record] | type[ApiKey] | None = None
 
 
 def _row(record: Record) -> dict[str, Any]:
@@ -196,6 +202,42 @@ class GraphStore(ABC):
     def account_ids(self) -> list[str]:
         """Every account id, sorted."""
         return [r["id"] for r in self._read("account/ids")]
+
+    def page(self, record_type: type[Record], scope: Sequence[str] | None = None, offset: int = 0,
+             limit: int = 50, **filters: str | None) -> tuple[list[Record], int]:
+        """A page of records in key order, and how many there are in all.
+
+        ``scope`` keeps only records of those accounts (None: every account; reps:
+        those on one of their teams); ``filters`` are the fields of
+        ``LIST_FILTERS[record_type]`` (None: any value).
+        """
+        if scope is not None and not scope:
+            return [], 0
+        unknown = set(filters) - set(LIST_FILTERS[record_type])
+        if unknown:
+            raise ValueError(f"{record_type.__name__} lists cannot filter on {', '.join(sorted(unknown))}")
+        params: dict[str, Any] = {f: "" if filters.get(f) is None else str(filters[f]).lower()
+                                  if isinstance(filters[f], bool) else str(filters[f])
+                                  for f in LIST_FILTERS[record_type]}
+        params.update(unscoped=scope is None, scope=list(scope) if scope else [""])
+        rows = self._read(f"{QUERY_DIR[record_type]}/list", offset=offset, limit=limit, **params)
+        total = self._read(f"{QUERY_DIR[record_type]}/count", **params)[0]["n"]
+        return [_record(record_type, r) for r in rows], int(total)
+
+    def team_account_ids(self, rep_id: str) -> list[str]:
+        """The accounts on whose team the rep is, sorted."""
+        return [r["account_id"] for r in self._read("rep/team_accounts", id=rep_id)]
+
+    def put_api_key(self, key: ApiKey) -> None:
+        """Store an API key record (its secret only as a hash)."""
+        self._write([Step("api_key/upsert", {"rows": [key.model_dump()]}, ApiKey)])
+
+    def get_api_key(self, key_id: str) -> ApiKey | None:
+        rows = self._read("api_key/get", id=key_id)
+        return ApiKey.model_validate(rows[0]) if rows else None
+
+    def api_keys(self) -> list[ApiKey]:
+        return [ApiKey.model_validate(r) for r in self._read("api_key/all")]
 
     def rep_account_ids(self, rep_id: str) -> list[str]:
         """The accounts where a rep knows at least one contact, sorted."""

@@ -513,7 +513,7 @@ def test_unicode_names_round_trip(base, tmp_path):
     assert {c.name for c in base.export().contacts} == set(UNICODE_NAMES.values())
 
 
-HOSTILE = "x'}) DETACH DELETE n //"
+HOSTILE = "x'}) DETACH DELETE n --"
 
 
 def test_quote_brace_and_cypher_laden_strings_are_stored_verbatim(base, tmp_path):

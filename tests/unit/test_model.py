@@ -239,7 +239,7 @@ def test_ids_with_control_characters_or_surrounding_whitespace_are_rejected(bad)
     assert fields_named(exc) == {"contact_id"}
 
 
-@pytest.mark.parametrize("good", ["a b", "c-jnm-001", "客户-01", "x'}) DETACH DELETE n //", "🚀"])
+@pytest.mark.parametrize("good", ["a b", "c-jnm-001", "客户-01", "x'}) DETACH DELETE n --", "🚀"])
 def test_ids_with_inner_spaces_punctuation_or_unicode_are_accepted(good):
     assert Account(id=good, name="n", tier="S").id == good
 

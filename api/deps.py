@@ -1,0 +1,72 @@
+"""Dependencies of the routes: the store, the caller, the policy, the as-of day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
+
+from graphcrm.access import NO_AUTH, Forbidden, Principal, Role, authenticate, scope_of
+from graphcrm.policy import Policy
+from graphcrm.store import GraphStore
+
+__all__ = ["StoreDep", "CurrentKey", "PolicyDep", "AsOf", "Scope", "admin_only", "writer"]
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `graphcrm keys create`")
+
+
+def get_store(request: Request) -> GraphStore:
+    return request.app.state.store
+
+
+def get_policy(request: Request) -> Policy:
+    return request.app.state.policy
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+PolicyDep = Annotated[Policy, Depends(get_policy)]
+
+
+def current_key(request: Request, store: StoreDep,
+                credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    if not request.app.state.settings.auth:
+        return NO_AUTH
+    token = credentials.credentials if credentials else request.cookies.get("graphcrm_key")
+    who = authenticate(store, token) if token else None
+    if who is None:
+        raise HTTPException(401, "a valid API key is required (Authorization: Bearer …)")
+    return who
+
+
+CurrentKey = Annotated[Principal, Depends(current_key)]
+
+
+def scope(store: StoreDep, who: CurrentKey) -> list[str] | None:
+    return scope_of(store, who)
+
+
+Scope = Annotated[list[str] | None, Depends(scope)]
+"""The account ids the caller may see; None: all of them."""
+
+
+def admin_only(who: CurrentKey) -> Principal:
+    if who.role is not Role.admin:
+        raise Forbidden("this needs an admin key")
+    return who
+
+
+def writer(who: CurrentKey) -> Principal:
+    if not who.can_write:
+        raise Forbidden("a manager key can read but not change anything")
+    return who
+
+
+def _as_of(as_of: Annotated[dt.date | None, Query(description="Judge relationships as of this day "
+                                                              "[default: today]")] = None) -> dt.date:
+    return as_of or dt.date.today()
+
+
+AsOf = Annotated[dt.date, Depends(_as_of)]

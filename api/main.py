@@ -1,0 +1,69 @@
+"""The FastAPI application: ``create_app(settings)``, and ``app`` for uvicorn.
+
+On the embedded store this server must be the only process using the file, with
+one worker: it holds the single ``Database`` of the process, and the adapter
+serialises writes (see TRAPS.md).
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from api import problems
+from api.routes import analyses, keys, records, transfer
+from api.settings import Settings
+from graphcrm import __version__
+from graphcrm.policy import load_policy
+from graphcrm.store import open_store
+
+__all__ = ["create_app", "app"]
+
+
+class _BodyLimit(BaseHTTPMiddleware):
+    """Refuse bodies over the configured size before reading them."""
+
+    def __init__(self, app, limit: int):
+        super().__init__(app)
+        self.limit = limit
+
+    async def dispatch(self, request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            return problems.problem(413, f"the body is larger than {self.limit} bytes")
+        return await call_next(request)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the store is opened at start-up (lifespan) and closed at shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.store = open_store(settings.db)
+        try:
+            yield
+        finally:
+            app.state.store.close()
+
+    app = FastAPI(title="graphcrm", version=__version__, lifespan=lifespan,
+                  description="Stakeholder and decision-chain maps for B2B account teams.")
+    app.state.settings = settings
+    app.state.policy = load_policy(settings.policy)
+    problems.install(app)
+    app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
+    for router in records.routers():
+        app.include_router(router)
+    app.include_router(analyses.router)
+    app.include_router(transfer.router)
+    app.include_router(keys.router)
+    return app
+
+
+def __getattr__(name: str):
+    # ``api.main:app`` for uvicorn, built on first use: no store opened at import time.
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

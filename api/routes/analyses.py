@@ -1,0 +1,62 @@
+"""The analyses as resources; response bodies are the CLI's ``--json`` reports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import AsOf, PolicyDep, Scope, StoreDep
+from graphcrm import services
+from graphcrm.access import require_visible
+from graphcrm.analysis.coverage import CoverageReport
+from graphcrm.analysis.departure import DepartureReport
+from graphcrm.analysis.gaps import GapsReport
+from graphcrm.analysis.influence import InfluenceReport
+from graphcrm.errors import NotFound
+from graphcrm.model import Bid, Contact, Tier
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["analyses"])
+IdPath = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+@router.get("/bids/{id}/coverage", response_model=CoverageReport, summary="Pre-tender coverage check")
+def coverage(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> CoverageReport:
+    bid = store.get(Bid, id)
+    require_visible(scope, bid.account_id if bid else None, "bid", id)
+    return services.check(store, id, as_of, policy)
+
+
+@router.get("/accounts/{id}/gaps", response_model=GapsReport, summary="Depth gaps by layer")
+def gaps(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> GapsReport:
+    require_visible(scope, id, "account", id)
+    return services.account_gaps(store, id, as_of, policy)
+
+
+@router.get("/accounts/{id}/influence", response_model=InfluenceReport, summary="Influence ranking")
+def influence(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep) -> InfluenceReport:
+    require_visible(scope, id, "account", id)
+    return services.account_influence(store, id, policy)
+
+
+@router.get("/portfolio/risks", response_model=services.RisksReport, summary="Accounts by bus factor")
+def risks(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
+          tier: Annotated[list[Tier] | None, Query(description="Only these tiers")] = None,
+          limit: Annotated[int | None, Query(ge=1, le=100_000)] = None) -> services.RisksReport:
+    return services.risks(store, as_of, policy, tiers=tier, limit=limit, jobs=1, account_ids=scope)
+
+
+@router.get("/reps/{id}/departure", response_model=DepartureReport, summary="Departure impact")
+def departure(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> DepartureReport:
+    if scope is not None and not set(store.team_account_ids(id)) & set(scope):
+        raise NotFound("rep", id)
+    return services.departure(store, id, as_of, policy, account_ids=scope)
+
+
+@router.get("/contacts/{id}/warm-paths", response_model=services.PathsReport, summary="Warm paths to a contact")
+def warm_paths(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> services.PathsReport:
+    contact = store.get(Contact, id)
+    require_visible(scope, contact.account_id if contact else None, "contact", id)
+    return services.contact_paths(store, id, as_of, policy)

@@ -1,0 +1,73 @@
+"""Bulk import (admin) and export (admin, manager): the import format over HTTP."""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Request
+from fastapi.responses import JSONResponse
+
+from api.deps import CurrentKey, StoreDep, admin_only
+from graphcrm.access import Forbidden, Role
+from graphcrm.errors import InputError, Issue
+from graphcrm.fileformat import FILES, read_csv_dir, read_document
+from graphcrm.importer import load_source
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["import/export"])
+MAX_ZIP_MEMBERS = 50
+
+
+def _from_zip(content: bytes) -> Any:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        raise InputError([Issue("upload", None, None, None, "is not a zip file")], "the upload") from None
+    names = [n for n in archive.namelist() if not n.endswith("/")]
+    if len(names) > MAX_ZIP_MEMBERS:
+        raise InputError([Issue("upload", None, None, None, f"has more than {MAX_ZIP_MEMBERS} files")], "the upload")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            base = PurePosixPath(name).name  # never a path from the archive: no traversal
+            if base.lower().endswith(".csv"):
+                if base not in FILES:
+                    raise InputError([Issue(base, None, None, None, "is not an import file")], "the upload")
+                (Path(tmp) / base).write_bytes(archive.read(name))
+        return read_csv_dir(Path(tmp))
+
+
+@router.post("/import", summary="Load the import format (JSON, or a zip of the CSV files)",
+             dependencies=[Depends(admin_only)],
+             openapi_extra={"requestBody": {"content": {
+                 "application/json": {"schema": {"type": "object"}},
+                 "application/zip": {"schema": {"type": "string", "format": "binary"}}}, "required": True}})
+async def import_data(request: Request, store: StoreDep, dry_run: bool = False) -> dict[str, Any]:
+    content = await request.body()
+    kind = request.headers.get("content-type", "").split(";")[0].strip()
+    if kind == "application/zip":
+        source = _from_zip(content)
+    elif kind == "application/json":
+        try:
+            doc = json.loads(content)
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise InputError([Issue("body", None, None, None, f"is not valid JSON: {e}")], "the upload") from None
+        source = read_document(doc, "body")
+    else:
+        raise InputError([Issue("body", None, None, None, "send application/json or application/zip")], "the upload")
+    counts = load_source(source, store, dry_run=dry_run)
+    return {"dry_run": dry_run, "counts": counts}
+
+
+@router.get("/export", summary="The whole store in the import format (JSON)")
+def export(store: StoreDep, who: CurrentKey) -> JSONResponse:
+    if who.role is Role.member:
+        raise Forbidden("export needs an admin or manager key")
+    data = store.export()
+    return JSONResponse({field: [r.model_dump(mode="json", exclude_none=True) for r in records]
+                         for field, records in data})

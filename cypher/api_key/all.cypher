@@ -1,0 +1,5 @@
+// Every API key, oldest first.
+MATCH (n:ApiKey)
+RETURN n.id AS id, n.name AS name, n.role AS role, n.rep_id AS rep_id, n.hash AS hash,
+       n.created AS created, n.revoked AS revoked
+ORDER BY created, id

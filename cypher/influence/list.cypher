@@ -1,0 +1,13 @@
+// A page of influence records, in key order, in $scope (account ids; ignored when $unscoped), filtered by
+// $source_id, $target_id ('' = any).
+MATCH (s:Contact)-[x:INFLUENCES]->(t:Contact)
+WHERE ($source_id = '' OR s.id = $source_id)
+  AND ($target_id = '' OR t.id = $target_id)
+  AND ($unscoped OR s.account_id IN $scope)
+RETURN s.id AS source_id,
+       t.id AS target_id,
+       x.strength AS strength,
+       x.kind AS kind
+ORDER BY source_id, target_id
+SKIP $offset
+LIMIT $limit
