@@ -9,6 +9,7 @@ from graphcrm.cypher import CYPHER_DIR
 from graphcrm.fileformat import read_csv_dir
 from graphcrm.model import RECORD_TYPES
 from graphcrm.store.port import QUERY_DIR
+from graphcrm.access import authenticate, create_key
 
 from tests.cypher_lint import lint_files
 
@@ -49,6 +50,12 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
         for account_id in store.account_ids():
             store.account_data(account_id)
         assert store.rep_account_ids(data.reps[0].id) is not None
+        assert store.team_account_ids(data.reps[0].id) is not None
+        for t in RECORD_TYPES:
+            records, total = store.page(t, scope=[data.accounts[0].id], limit=5)
+            assert total >= len(records)
+        token, key = create_key(store, "admin", "k")
+        assert authenticate(store, token) is not None and store.api_keys() == [key]
         for t in RECORD_TYPES:
             if t.KEY == ("id",):
                 assert store.lookup(t, [data.records(t)[0].id])

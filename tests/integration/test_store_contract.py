@@ -170,3 +170,44 @@ def test_clear(any_store):
     any_store.apply(small())
     any_store.clear()
     assert set(any_store.counts().values()) == {0}
+
+
+def test_page_filters_scopes_and_counts(any_store):
+    any_store.apply(small())
+    contacts, total = any_store.page(Contact, limit=2)
+    assert [c.id for c in contacts] == ["c1", "c2"] and total == 3
+    contacts, total = any_store.page(Contact, offset=2, limit=2)
+    assert [c.id for c in contacts] == ["c3"] and total == 3
+    contacts, total = any_store.page(Contact, scope=["a2"])
+    assert [c.id for c in contacts] == ["c3"] and total == 1
+    assert any_store.page(Contact, scope=[]) == ([], 0)
+    contacts, total = any_store.page(Contact, level="staff")
+    assert [c.reports_to for c in contacts] == ["c1"] and total == 1
+    bids, _ = any_store.page(Bid, stage="won")
+    assert bids == []
+    reps, total = any_store.page(Rep, scope=["a2"])
+    assert [r.id for r in reps] == ["r2"]
+    reps, total = any_store.page(Rep, active=False)
+    assert [r.id for r in reps] == ["r2"] and total == 1
+    knows, total = any_store.page(Relationship, rep_id="r1")
+    assert {k.contact_id for k in knows} == {"c1", "c2"} and total == 2
+    roles, total = any_store.page(BidRole, scope=["a1"], contact_id="c2")
+    assert [(r.bid_id, r.role) for r in roles] == [("b1", "user")]
+    activities, total = any_store.page(Activity, bid_id="b1")
+    assert [a.contact_ids for a in activities] == [["c1", "c2"]]
+    with pytest.raises(ValueError):
+        any_store.page(Contact, stage="won")
+
+
+def test_api_keys_round_trip(any_store):
+    from graphcrm.access import authenticate, create_key, revoke_key
+
+    any_store.apply(small())
+    token, key = create_key(any_store, "member", "Rita's laptop", rep_id="r1")
+    who = authenticate(any_store, token)
+    assert (who.role, who.rep_id, who.name) == ("member", "r1", "Rita's laptop")
+    assert authenticate(any_store, token[:-1] + ("x" if token[-1] != "x" else "y")) is None
+    assert key.hash not in token and len(key.hash) == 64
+    revoke_key(any_store, key.id)
+    assert authenticate(any_store, token) is None
+    assert any_store.team_account_ids("r1") == ["a1"]
