@@ -301,6 +301,58 @@ def serve_cmd(
     uvicorn.run(create_app(settings), host=host, port=port, workers=1, log_level="info")
 
 
+render_app = typer.Typer(help="Interactive graph pages (self-contained HTML; open them offline).",
+                         no_args_is_help=True)
+app.add_typer(render_app, name="render")
+OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="The HTML file to write.")]
+
+
+def _write_page(html: str, output: Optional[Path], default: str) -> None:
+    path = output or Path(default)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    out.print(f"wrote {escape(str(path))}")
+
+
+@render_app.command("bid")
+def render_bid(ctx: typer.Context, bid_id: str, output: OutOpt = None, as_of: AsOfOpt = None,
+               policy: PolicyOpt = None) -> None:
+    """The decision chain of a bid."""
+    import viz
+    from graphcrm import views
+
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_db(ctx)) as store:
+        view = views.bid_view(store, bid_id, day, pol)
+    _write_page(viz.render_decision_chain(view), output, "decision-chain.html")
+
+
+@render_app.command("account")
+def render_account(ctx: typer.Context, account_id: str, output: OutOpt = None, as_of: AsOfOpt = None,
+                   policy: PolicyOpt = None) -> None:
+    """The account map: contacts by unit, dark units, hidden influencers."""
+    import viz
+    from graphcrm import views
+
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_db(ctx)) as store:
+        view = views.account_map_view(store, account_id, day, pol)
+    _write_page(viz.render_account_map(view), output, "account-map.html")
+
+
+@render_app.command("portfolio")
+def render_portfolio(ctx: typer.Context, output: OutOpt = None, as_of: AsOfOpt = None,
+                     policy: PolicyOpt = None) -> None:
+    """The portfolio map: accounts by bus factor, linked to the reps who hold them."""
+    import viz
+    from graphcrm import views
+
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_db(ctx)) as store:
+        view = views.portfolio_view(store, day, pol)
+    _write_page(viz.render_portfolio_map(view), output, "portfolio-map.html")
+
+
 @app.command("demo")
 def demo_cmd(ctx: typer.Context) -> None:
     """(Re)create the demo store from seeds/ and show what is in it.
@@ -318,6 +370,7 @@ def demo_cmd(ctx: typer.Context) -> None:
         check = services.check(store, DEMO_BID, DEMO_AS_OF, policy)
         risks = services.risks(store, DEMO_AS_OF, policy, jobs=1)
         influence = services.account_influence(store, check.account_id, policy)
+        pages = _demo_pages(store, check.account_id, policy)
     out.print(f"[bold]graphcrm demo[/bold] — seeded store {escape(describe(url))}, "
               f"analyses as of {DEMO_AS_OF} (the seeds' snapshot day)\n")
     out.print(_counts_table(counts, "What is in the store"))
@@ -332,6 +385,26 @@ def demo_cmd(ctx: typer.Context) -> None:
     out.rule("Portfolio risks")
     for part in report_text.risks(risks):
         out.print(part)
+    out.rule("Interactive graphs (open in a browser; they work offline)")
+    for path in pages:
+        out.print(f"  {escape(str(path))}")
+
+
+def _demo_pages(store: GraphStore, account_id: str, policy: Policy) -> list[Path]:
+    """Write the three views of the seeded data next to the demo store."""
+    import viz
+    from graphcrm import views
+
+    folder = Path("graphcrm-demo")
+    folder.mkdir(exist_ok=True)
+    pages = {
+        folder / "decision-chain.html": viz.render_decision_chain(views.bid_view(store, DEMO_BID, DEMO_AS_OF, policy)),
+        folder / "account-map.html": viz.render_account_map(views.account_map_view(store, account_id, DEMO_AS_OF, policy)),
+        folder / "portfolio-map.html": viz.render_portfolio_map(views.portfolio_view(store, DEMO_AS_OF, policy)),
+    }
+    for path, html in pages.items():
+        path.write_text(html, encoding="utf-8")
+    return [p.resolve() for p in pages]
 
 
 def _print_portfolio(data: Dataset) -> None:

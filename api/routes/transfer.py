@@ -7,9 +7,9 @@ import json
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import CurrentKey, StoreDep, admin_only
