@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from api import problems
-from api.routes import analyses, keys, records, transfer
+from api.routes import analyses, keys, pages, records, transfer
 from api.settings import Settings
 from graphcrm import __version__
 from graphcrm.policy import load_policy
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analyses.router)
     app.include_router(transfer.router)
     app.include_router(keys.router)
+    app.include_router(pages.router)
     return app
 
 

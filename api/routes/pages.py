@@ -1,0 +1,145 @@
+"""The web UI and the interactive graph pages: HTML views of the same reports.
+
+Routes only fetch reports (``graphcrm.services``/``views``) and render them;
+Jinja escapes every string. Sign-in turns an API key into an HttpOnly,
+SameSite=Strict cookie (Secure over HTTPS).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+import viz
+from api.deps import AsOf, PolicyDep, Scope, StoreDep
+from graphcrm import services, views
+from graphcrm.access import NO_AUTH, Principal, authenticate, require_visible, scope_of
+from graphcrm.errors import NotFound
+from graphcrm.model import Bid
+from graphcrm.store import GraphStore
+from viz.evaluation_chart import evaluation_chart
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["pages"])
+templates = Jinja2Templates(directory=str(FilePath(__file__).resolve().parent.parent / "templates"))
+IdPath = Annotated[str, Path(min_length=1, max_length=200)]
+COOKIE = "graphcrm_key"
+HTML = {"response_class": HTMLResponse}
+
+
+# --- graph pages (API resources; the UI embeds them) -------------------------------
+
+
+@router.get("/bids/{id}/graph", summary="Decision chain of a bid (HTML)", **HTML)
+def bid_graph(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
+    bid = store.get(Bid, id)
+    require_visible(scope, bid.account_id if bid else None, "bid", id)
+    return HTMLResponse(viz.render_decision_chain(views.bid_view(store, id, as_of, policy)))
+
+
+@router.get("/accounts/{id}/graph", summary="Account map (HTML)", **HTML)
+def account_graph(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
+    require_visible(scope, id, "account", id)
+    return HTMLResponse(viz.render_account_map(views.account_map_view(store, id, as_of, policy)))
+
+
+@router.get("/portfolio/graph", summary="Portfolio map (HTML)", **HTML)
+def portfolio_graph(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
+    return HTMLResponse(viz.render_portfolio_map(views.portfolio_view(store, as_of, policy, scope)))
+
+
+# --- the web UI ---------------------------------------------------------------------
+
+
+def _signed_in(request: Request, store: GraphStore) -> Principal | None:
+    if not request.app.state.settings.auth:
+        return NO_AUTH
+    token = request.cookies.get(COOKIE)
+    return authenticate(store, token) if token else None
+
+
+def _page(request: Request, name: str, who: Principal | None, **context) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {"who": who, **context})
+
+
+@router.get("/ui/login", include_in_schema=False)
+def login_form(request: Request) -> HTMLResponse:
+    return _page(request, "login.html", None, title="Sign in")
+
+
+@router.post("/ui/login", include_in_schema=False)
+def login(request: Request, store: StoreDep, key: Annotated[str, Form(max_length=300)]) -> Response:
+    if authenticate(store, key.strip()) is None:
+        return _page(request, "login.html", None, title="Sign in", error="That key is not valid.")
+    response = RedirectResponse("/ui/", status_code=303)
+    response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=8 * 3600, path="/")
+    return response
+
+
+@router.post("/ui/logout", include_in_schema=False)
+def logout() -> Response:
+    response = RedirectResponse("/ui/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+def _ui(request: Request, store: GraphStore) -> Principal | Response:
+    who = _signed_in(request, store)
+    return who if who is not None else RedirectResponse("/ui/login", status_code=303)
+
+
+@router.get("/ui/", include_in_schema=False)
+def portfolio_page(request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
+    who = _ui(request, store)
+    if isinstance(who, Response):
+        return who
+    report = services.risks(store, as_of, policy, jobs=1, account_ids=scope_of(store, who))
+    return _page(request, "portfolio.html", who, title="Portfolio", report=report,
+                 held_by_one=sum(a.held_by_one for a in report.accounts))
+
+
+@router.get("/ui/accounts/{id}", include_in_schema=False)
+def account_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
+    who = _ui(request, store)
+    if isinstance(who, Response):
+        return who
+    require_visible(scope_of(store, who), id, "account", id)
+    gaps = services.account_gaps(store, id, as_of, policy)
+    bids, _ = store.page(Bid, scope=[id], limit=100)
+    return _page(request, "account.html", who, title=gaps.name, gaps=gaps, bids=bids,
+                 influence=services.account_influence(store, id, policy))
+
+
+@router.get("/ui/bids/{id}", include_in_schema=False)
+def bid_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
+    who = _ui(request, store)
+    if isinstance(who, Response):
+        return who
+    bid = store.get(Bid, id)
+    require_visible(scope_of(store, who), bid.account_id if bid else None, "bid", id)
+    view = views.bid_view(store, id, as_of, policy)
+    return _page(request, "bid.html", who, title=view.report.bid_name, r=view.report, chart=evaluation_chart(view))
+
+
+@router.get("/ui/reps/{id}", include_in_schema=False)
+def rep_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
+    who = _ui(request, store)
+    if isinstance(who, Response):
+        return who
+    scope = scope_of(store, who)
+    if scope is not None and not set(store.team_account_ids(id)) & set(scope):
+        raise NotFound("rep", id)
+    report = services.departure(store, id, as_of, policy, account_ids=scope)
+    return _page(request, "rep.html", who, title=report.name, r=report)
+
+
+@router.get("/", include_in_schema=False)
+def root() -> Response:
+    return RedirectResponse("/ui/", status_code=307)
+
