@@ -27,7 +27,7 @@ def _tooltip(p: Person) -> str:
 def person_node(p: Person, max_influence: float, level: int | None = None) -> dict:
     size = 12 + 40 * (p.influence / max_influence if max_influence else 0)
     node = {"id": f"c:{p.id}", "label": p.name, "tooltip": _tooltip(p), "size": round(size, 1),
-            "font": {"size": 14}, **merge_colour(contact_style(p.status, p.key), STANCE_COLOURS[p.stance])}
+            "font": {"size": 16}, **merge_colour(contact_style(p.status, p.key), STANCE_COLOURS[p.stance])}
     if level is not None:
         node["level"] = level
     return node
