@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from starlette.middleware.base import BaseHTTPMiddleware
+from fastapi import FastAPI
 
 from api import problems
 from api.routes import analyses, keys, pages, records, transfer
@@ -22,18 +21,32 @@ from graphcrm.store import open_store
 __all__ = ["create_app", "app"]
 
 
-class _BodyLimit(BaseHTTPMiddleware):
-    """Refuse bodies over the configured size before reading them."""
+class _BodyLimit:
+    """Refuse request bodies over ``limit`` bytes: at once when Content-Length says
+    so, and while reading a chunked body otherwise (the route then fails with 413)."""
 
     def __init__(self, app, limit: int):
-        super().__init__(app)
-        self.limit = limit
+        self.app, self.limit = app, limit
 
-    async def dispatch(self, request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            return problems.problem(413, f"the body is larger than {self.limit} bytes")
-        return await call_next(request)
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.limit:
+            response = problems.problem(413, f"the body is larger than {self.limit} bytes")
+            return await response(scope, receive, send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise problems.BodyTooLarge(f"the body is larger than {self.limit} bytes")
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

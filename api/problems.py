@@ -10,12 +10,17 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from graphcrm.access import Forbidden
-from graphcrm.errors import InputError, NotFound, StoreError
+from graphcrm.errors import InputError, InUse, NotFound, StoreError
 
-__all__ = ["install", "problem"]
+__all__ = ["install", "problem", "BodyTooLarge"]
+
+
+class BodyTooLarge(Exception):
+    """A request body over the configured limit (however it was sent)."""
 
 log = logging.getLogger("graphcrm.api")
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+          409: "Conflict",
           413: "Request too large", 415: "Unsupported media type", 422: "Invalid input",
           500: "Internal error", 503: "Store unavailable"}
 
@@ -48,6 +53,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
         return problem(404, str(exc))
+
+    @app.exception_handler(InUse)
+    async def in_use(request: Request, exc: InUse) -> JSONResponse:
+        return problem(409, str(exc))
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return problem(413, str(exc))
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:

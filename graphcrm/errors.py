@@ -7,6 +7,7 @@ from dataclasses import dataclass
 __all__ = [
     "GraphcrmError",
     "NotFound",
+    "InUse",
     "StoreError",
     "StoreConfigError",
     "StoreLocked",
@@ -26,6 +27,10 @@ class NotFound(GraphcrmError):
         super().__init__(f"no {kind} with id {id!r}")
         self.kind = kind
         self.id = id
+
+
+class InUse(GraphcrmError):
+    """A record that others still refer to cannot be deleted."""
 
 
 class StoreError(GraphcrmError):

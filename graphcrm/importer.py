@@ -8,6 +8,7 @@ them all with file, line and column.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from graphcrm.errors import InputError, Issue
@@ -52,10 +53,14 @@ def _values(record, column: str) -> list[str]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def check_references(source: Source, store: GraphStore) -> None:
+def check_references(source: Source, store: GraphStore, scope: Collection[str] | None = None) -> None:
     """Raise ``InputError`` for every reference that names nothing, in the files
     or the store, or that crosses into another account; and for cycles in the
-    files' hierarchies (accounts, units, reporting lines)."""
+    files' hierarchies (accounts, units, reporting lines).
+
+    ``scope``: the accounts the writer may see (an API member's); records of the
+    store outside it are treated as missing, so the answer reveals nothing about them.
+    """
     data = source.data
     known: dict[type, dict[str, str | None]] = {
         Account: {a.id: a.id for a in data.accounts},
@@ -69,7 +74,10 @@ def check_references(source: Source, store: GraphStore) -> None:
         for record in getattr(data, field):
             wanted[target].update(v for v in _values(record, column) if v not in known[target])
     for target, ids in wanted.items():
-        known[target].update(store.lookup(target, ids))
+        found = store.lookup(target, ids)
+        if scope is not None and target is not Rep:
+            found = {i: account for i, account in found.items() if account in scope}
+        known[target].update(found)
 
     issues: list[Issue] = []
     for field, column, target, same_account in _REFERENCES:
@@ -117,12 +125,11 @@ def _cycles(source: Source, field: str, column: str) -> list[Issue]:
 
 
 def load_source(source: Source, store: GraphStore, dry_run: bool = False,
-                progress: Progress | None = None) -> dict[str, int]:
-    """Check references of already parsed records, then write them (unless dry_run).
-
-    Returns the number of records per kind.
+                progress: Progress | None = None, scope: Collection[str] | None = None) -> dict[str, int]:
+    """Check references of already parsed records (see ``check_references`` for
+    ``scope``), then write them (unless dry_run). Returns the records per kind.
     """
-    check_references(source, store)
+    check_references(source, store, scope)
     if not dry_run:
         store.apply(source.data, progress)
     return source.data.counts()

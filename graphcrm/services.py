@@ -115,11 +115,13 @@ def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
     return DepartureReport(rep_id=rep_id, name=rep.name, active=rep.active, as_of=as_of, accounts=impacts)
 
 
-def save(store: GraphStore, record: Record) -> None:
+def save(store: GraphStore, record: Record, scope: Iterable[str] | None = None) -> None:
     """Upsert one record after the same checks as an import (its references must
-    exist and stay within its account); raises ``InputError`` located at ``body``."""
+    exist and stay within its account; within ``scope`` when given); raises
+    ``InputError`` located at ``body``."""
     field = Dataset.field_for(type(record))
-    load_source(Source(Dataset(**{field: [record]}), {field: [("body", None, None)]}), store)
+    load_source(Source(Dataset(**{field: [record]}), {field: [("body", None, None)]}), store,
+                scope=None if scope is None else set(scope))
 
 
 class RisksReport(BaseModel):

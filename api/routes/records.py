@@ -67,7 +67,7 @@ def _put(store: GraphStore, scope: list[str] | None, who: Principal, key: tuple[
         _check_visible(store, scope, old)
     if scope is not None and not isinstance(body, Rep):  # the new state stays in the member's accounts
         require_visible(scope, account_of(store, body), _kind(type(body)), "/".join(key))
-    services.save(store, body)
+    services.save(store, body, scope)
     return store.get(type(body), key)
 
 

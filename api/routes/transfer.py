@@ -6,6 +6,7 @@ import io
 import json
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -22,6 +23,7 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["import/export"])
 MAX_ZIP_MEMBERS = 50
+MAX_UNZIPPED = 500 * 2**20
 
 
 def _from_zip(content: bytes) -> Any:
@@ -32,13 +34,20 @@ def _from_zip(content: bytes) -> Any:
     names = [n for n in archive.namelist() if not n.endswith("/")]
     if len(names) > MAX_ZIP_MEMBERS:
         raise InputError([Issue("upload", None, None, None, f"has more than {MAX_ZIP_MEMBERS} files")], "the upload")
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+        raise InputError([Issue("upload", None, None, None,
+                                f"unpacks to more than {MAX_UNZIPPED // 2**20} MiB")], "the upload")
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             base = PurePosixPath(name).name  # never a path from the archive: no traversal
             if base.lower().endswith(".csv"):
                 if base not in FILES:
                     raise InputError([Issue(base, None, None, None, "is not an import file")], "the upload")
-                (Path(tmp) / base).write_bytes(archive.read(name))
+                try:
+                    (Path(tmp) / base).write_bytes(archive.read(name))
+                except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as e:
+                    raise InputError([Issue(base, None, None, None, f"cannot be unpacked: {e}")],
+                                     "the upload") from None
         return read_csv_dir(Path(tmp))
 
 
@@ -55,7 +64,7 @@ async def import_data(request: Request, store: StoreDep, dry_run: bool = False) 
     elif kind == "application/json":
         try:
             doc = json.loads(content)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, huge ints, deep nesting
             raise InputError([Issue("body", None, None, None, f"is not valid JSON: {e}")], "the upload") from None
         source = read_document(doc, "body")
     else:

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
+from graphcrm.errors import InUse
 from graphcrm.graph import build_graph
 from graphcrm.model import (
     RECORD_TYPES, Account, ApiKey, Activity, Agreement, Bid, BidRole, Contact, Dataset, Influence,
@@ -185,9 +186,18 @@ class GraphStore(ABC):
         return _record(record_type, rows[0]) if rows else None
 
     def delete(self, record_type: type[Record], key: Sequence[str] | str) -> bool:
-        """Delete a record (a node with its relationships); False if there was none."""
+        """Delete a record (a node with its relationships); False if there was none.
+
+        Raises ``InUse`` for an account, unit or bid that other records still name
+        (their account_id, unit_id, parent or bid_id would dangle).
+        """
         if self.get(record_type, key) is None:
             return False
+        if record_type in (Account, Unit, Bid):
+            n = self._read(f"{QUERY_DIR[record_type]}/dependents", **_key_params(record_type, key))[0]["n"]
+            if n:
+                raise InUse(f"{record_type.__name__.lower()} {_key_params(record_type, key)['id']!r} is still "
+                            f"referred to by {n} record(s); delete or move them first")
         self._write([Step(f"{QUERY_DIR[record_type]}/delete", _key_params(record_type, key))])
         return True
 

@@ -10,9 +10,10 @@ import contextlib
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote
 
 from fastapi.testclient import TestClient
@@ -59,6 +60,7 @@ class Env:
 
     def call(self, role: str, method: str, path: str, **kw):
         headers = {**self.headers(role), **kw.pop("headers", {})}
+        kw.setdefault("follow_redirects", False)
         return self.client.request(method, path, headers=headers, **kw)
 
     def admin(self, method: str, path: str, **kw):
