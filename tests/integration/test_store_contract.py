@@ -101,6 +101,12 @@ def test_delete(any_store):
     assert any_store.delete(Rep, "r2") is True
     counts = any_store.counts()
     assert counts["reps"] == 1 and counts["account_team"] == 1  # r2's team edge went with it
+    from graphcrm.errors import InUse
+
+    for record_type, key in ((Account, "a1"), (Unit, "u1"), (Bid, "b1")):  # still named by others
+        with pytest.raises(InUse):
+            any_store.delete(record_type, key)
+    assert any_store.get(Account, "a1") is not None
 
 
 def test_account_data_is_one_account(any_store):
