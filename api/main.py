@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.store.close()
 
-    app = FastAPI(title="graphcrm", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="graphcrm", version=__version__, lifespan=lifespan, responses=problems.RESPONSES,
                   description="Stakeholder and decision-chain maps for B2B account teams.")
     app.state.settings = settings
     app.state.policy = load_policy(settings.policy)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from pydantic import BaseModel, ConfigDict
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -12,7 +13,26 @@ from starlette.exceptions import HTTPException
 from graphcrm.access import Forbidden
 from graphcrm.errors import InputError, InUse, NotFound, StoreError
 
-__all__ = ["install", "problem", "BodyTooLarge"]
+__all__ = ["install", "problem", "BodyTooLarge", "Problem", "RESPONSES"]
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document; 422s add ``errors`` (and, for data, ``issues``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+
+
+RESPONSES = {
+    status: {"description": TITLE, "content": {"application/problem+json": {"schema": Problem.model_json_schema()}}}
+    for status, TITLE in ((401, "No valid API key"), (403, "The key's role may not do this"),
+                          (404, "Unknown id (or not visible to this key)"), (409, "Still referred to"),
+                          (413, "Request too large"), (422, "Invalid input"), (500, "Internal error"))
+}
 
 
 class BodyTooLarge(Exception):

@@ -18,7 +18,7 @@ import hmac
 import secrets
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from graphcrm.errors import GraphcrmError, InputError, Issue, NotFound
 from graphcrm.model import (
@@ -77,8 +77,12 @@ def create_key(store: GraphStore, role: Role | str, name: str, rep_id: str | Non
     if rep_id and store.get(Rep, rep_id) is None:
         raise NotFound("rep", rep_id)
     key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-    key = ApiKey(id=key_id, name=name, role=role.value, rep_id=rep_id, hash=_hash(secret),
-                 created=(now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0))
+    try:
+        key = ApiKey(id=key_id, name=name, role=role.value, rep_id=rep_id, hash=_hash(secret),
+                     created=(now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0))
+    except ValidationError as e:
+        raise InputError([Issue("key", None, None, str(err["loc"][0]), err["msg"]) for err in e.errors()],
+                         "the key") from None
     store.put_api_key(key)
     return f"gcrm_{key_id}_{secret}", key
 

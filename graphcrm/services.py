@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from collections import deque
+import threading
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from concurrent.futures import Future, ProcessPoolExecutor
 
 import networkx as nx
@@ -31,7 +33,38 @@ from graphcrm.model import Contact, Dataset, Record, Rep, Tier
 from graphcrm.policy import Policy
 from graphcrm.store.port import ACCOUNT_BATCH, GraphStore
 
+class ReportCache:
+    """Reports kept until the store changes: a report is a pure function of the
+    data, ``as_of`` and the policy, so while ``store.generation`` stays the same
+    (counted after every committed write) the same question gets the same answer.
+
+    Only for a store this process alone writes (``store.exclusive``, the embedded
+    store); for a shared store every call computes afresh.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, store: GraphStore, key: tuple, compute: Callable[[], Any]) -> Any:
+        if not store.exclusive:
+            return compute()
+        full = (store.generation, *key)  # read before computing: a write meanwhile retires it
+        with self._lock:
+            if full in self._items:
+                self._items.move_to_end(full)
+                return self._items[full]
+        value = compute()
+        with self._lock:
+            self._items[full] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
 __all__ = [
+    "ReportCache",
     "check", "account_gaps", "account_influence", "contact_paths", "PathsReport", "risks",
     "RisksReport", "departure", "save",
 ]

@@ -19,6 +19,7 @@ from graphcrm.model import Bid, Contact, Tier
 __all__ = ["router"]
 
 router = APIRouter(tags=["analyses"])
+CACHE = services.ReportCache()
 IdPath = Annotated[str, Path(min_length=1, max_length=200)]
 
 
@@ -26,19 +27,19 @@ IdPath = Annotated[str, Path(min_length=1, max_length=200)]
 def coverage(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> CoverageReport:
     bid = store.get(Bid, id)
     require_visible(scope, bid.account_id if bid else None, "bid", id)
-    return services.check(store, id, as_of, policy)
+    return CACHE.get(store, ("check", id, as_of, policy), lambda: services.check(store, id, as_of, policy))
 
 
 @router.get("/accounts/{id}/gaps", response_model=GapsReport, summary="Depth gaps by layer")
 def gaps(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> GapsReport:
     require_visible(scope, id, "account", id)
-    return services.account_gaps(store, id, as_of, policy)
+    return CACHE.get(store, ("gaps", id, as_of, policy), lambda: services.account_gaps(store, id, as_of, policy))
 
 
 @router.get("/accounts/{id}/influence", response_model=InfluenceReport, summary="Influence ranking")
 def influence(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep) -> InfluenceReport:
     require_visible(scope, id, "account", id)
-    return services.account_influence(store, id, policy)
+    return CACHE.get(store, ("influence", id, policy), lambda: services.account_influence(store, id, policy))
 
 
 @router.get("/portfolio/risks", response_model=services.RisksReport, summary="Accounts by bus factor")

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from api.deps import StoreDep, admin_only
 from graphcrm.access import Role, create_key, revoke_key
+from graphcrm.model import Id, Name
 
 __all__ = ["router"]
 
@@ -18,8 +19,13 @@ router = APIRouter(prefix="/keys", tags=["keys"], dependencies=[Depends(admin_on
 
 class KeyIn(BaseModel):
     role: Role
-    name: str = Field(min_length=1, max_length=200)
-    rep_id: str | None = Field(None, min_length=1, max_length=200)
+    name: Name
+    rep_id: Id | None = None
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Stored naive (UTC, as LadybugDB keeps it); served with its zone."""
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 class KeyOut(BaseModel):
@@ -27,8 +33,8 @@ class KeyOut(BaseModel):
     name: str
     role: Role
     rep_id: str | None
-    created: dt.datetime
-    revoked: dt.datetime | None
+    created: Annotated[dt.datetime, AfterValidator(_utc)]
+    revoked: Annotated[dt.datetime | None, AfterValidator(_utc)]
 
 
 class NewKey(KeyOut):

@@ -97,6 +97,7 @@ class LadybugStore(GraphStore):
     """
 
     engine = "ladybug"
+    exclusive = True  # one process per file (the lock); see GraphStore.exclusive
 
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = Path(path).expanduser().resolve()

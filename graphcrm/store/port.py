@@ -123,6 +123,10 @@ class GraphStore(ABC):
     """A graph database holding graphcrm's records (see the module docstring)."""
 
     engine: ClassVar[str]
+    exclusive: ClassVar[bool] = False
+    """True when this process is the only writer (the embedded store): then
+    ``generation`` counts every change, and results can be cached against it."""
+    generation: int = 0
 
     # --- primitives the adapters implement ---------------------------------------
 
@@ -163,6 +167,7 @@ class GraphStore(ABC):
         steps = write_plan(data)
         if progress is None:
             self._write(steps)
+            self.generation += 1
             return
         total, done = sum(len(s.params.get("rows", ())) for s in steps), 0
 
@@ -172,6 +177,7 @@ class GraphStore(ABC):
             progress(done, total)
 
         self._write(steps, advance)
+        self.generation += 1
 
     def upsert(self, records: Iterable[Record]) -> None:
         """Upsert records of any types atomically."""
@@ -199,6 +205,7 @@ class GraphStore(ABC):
                 raise InUse(f"{record_type.__name__.lower()} {_key_params(record_type, key)['id']!r} is still "
                             f"referred to by {n} record(s); delete or move them first")
         self._write([Step(f"{QUERY_DIR[record_type]}/delete", _key_params(record_type, key))])
+        self.generation += 1
         return True
 
     def lookup(self, record_type: type[Record], ids: Iterable[str]) -> dict[str, str | None]:
@@ -230,9 +237,11 @@ class GraphStore(ABC):
                                   if isinstance(filters[f], bool) else str(filters[f])
                                   for f in LIST_FILTERS[record_type]}
         params.update(unscoped=scope is None, scope=list(scope) if scope else [""])
+        total = int(self._read(f"{QUERY_DIR[record_type]}/count", **params)[0]["n"])
+        if offset >= total:  # LadybugDB 0.22 crashes (SIGSEGV) on SKIP far past the end
+            return [], total
         rows = self._read(f"{QUERY_DIR[record_type]}/list", offset=offset, limit=limit, **params)
-        total = self._read(f"{QUERY_DIR[record_type]}/count", **params)[0]["n"]
-        return [_record(record_type, r) for r in rows], int(total)
+        return [_record(record_type, r) for r in rows], total
 
     def team_account_ids(self, rep_id: str) -> list[str]:
         """The accounts on whose team the rep is, sorted."""
@@ -317,6 +326,7 @@ class GraphStore(ABC):
     def clear(self) -> None:
         """Delete everything in the store (the demo rebuilds its own store so)."""
         self._write([Step("store/clear", {})])
+        self.generation += 1
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind, keyed like the import files."""
