@@ -11,9 +11,10 @@ from starlette.exceptions import HTTPException
 
 from graphcrm.access import NO_AUTH, Forbidden, Principal, Role, authenticate, scope_of
 from graphcrm.policy import Policy
+from graphcrm.services import ReportCache
 from graphcrm.store import GraphStore
 
-__all__ = ["StoreDep", "CurrentKey", "PolicyDep", "AsOf", "Scope", "admin_only", "writer"]
+__all__ = ["StoreDep", "CacheDep", "CurrentKey", "PolicyDep", "AsOf", "Scope", "admin_only", "writer"]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `graphcrm keys create`")
 
@@ -27,6 +28,14 @@ def get_policy(request: Request) -> Policy:
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+
+def get_cache(request: Request) -> ReportCache:
+    return request.app.state.reports
+
+
+CacheDep = Annotated[ReportCache, Depends(get_cache)]
+"""The app's report cache (one per app and store)."""
 PolicyDep = Annotated[Policy, Depends(get_policy)]
 
 

@@ -16,6 +16,7 @@ from api.routes import analyses, keys, pages, records, transfer
 from api.settings import Settings
 from graphcrm import __version__
 from graphcrm.policy import load_policy
+from graphcrm.services import ReportCache
 from graphcrm.store import open_store
 
 __all__ = ["create_app", "app"]
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Stakeholder and decision-chain maps for B2B account teams.")
     app.state.settings = settings
     app.state.policy = load_policy(settings.policy)
+    app.state.reports = ReportCache()
     problems.install(app)
     app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
     for router in records.routers():

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import AsOf, PolicyDep, Scope, StoreDep
+from api.deps import AsOf, CacheDep, PolicyDep, Scope, StoreDep
 from graphcrm import services
 from graphcrm.access import require_visible
 from graphcrm.analysis.coverage import CoverageReport
@@ -19,27 +19,26 @@ from graphcrm.model import Bid, Contact, Tier
 __all__ = ["router"]
 
 router = APIRouter(tags=["analyses"])
-CACHE = services.ReportCache()
 IdPath = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 @router.get("/bids/{id}/coverage", response_model=CoverageReport, summary="Pre-tender coverage check")
-def coverage(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> CoverageReport:
+def coverage(id: IdPath, store: StoreDep, cache: CacheDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> CoverageReport:
     bid = store.get(Bid, id)
     require_visible(scope, bid.account_id if bid else None, "bid", id)
-    return CACHE.get(store, ("check", id, as_of, policy), lambda: services.check(store, id, as_of, policy))
+    return cache.get(store, ("check", id, as_of, policy), lambda: services.check(store, id, as_of, policy))
 
 
 @router.get("/accounts/{id}/gaps", response_model=GapsReport, summary="Depth gaps by layer")
-def gaps(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> GapsReport:
+def gaps(id: IdPath, store: StoreDep, cache: CacheDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> GapsReport:
     require_visible(scope, id, "account", id)
-    return CACHE.get(store, ("gaps", id, as_of, policy), lambda: services.account_gaps(store, id, as_of, policy))
+    return cache.get(store, ("gaps", id, as_of, policy), lambda: services.account_gaps(store, id, as_of, policy))
 
 
 @router.get("/accounts/{id}/influence", response_model=InfluenceReport, summary="Influence ranking")
-def influence(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep) -> InfluenceReport:
+def influence(id: IdPath, store: StoreDep, cache: CacheDep, scope: Scope, policy: PolicyDep) -> InfluenceReport:
     require_visible(scope, id, "account", id)
-    return CACHE.get(store, ("influence", id, policy), lambda: services.account_influence(store, id, policy))
+    return cache.get(store, ("influence", id, policy), lambda: services.account_influence(store, id, policy))
 
 
 @router.get("/portfolio/risks", response_model=services.RisksReport, summary="Accounts by bus factor")

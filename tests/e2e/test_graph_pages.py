@@ -225,3 +225,37 @@ def test_empty_portfolio_map_reports_stabilized(offline, tmp_path):
     wait_stabilized(offline.page, timeout=3_000)
     assert drawn(offline.page)["nodes"] == 0
     offline.assert_clean()
+
+
+# Makes the layout reproducible (vis-network seeds its layout from Math.random) and
+# records, at the moment the page sets window.graphcrm.stabilized, where the nodes
+# are and whether vis-network's physics says it is at rest.
+AT_REST_HOOK = """(() => {
+  let seed = 1;
+  Math.random = () => { seed = (seed * 16807) % 2147483647; return (seed - 1) / 2147483646; };
+  let g;
+  Object.defineProperty(window, "graphcrm", { configurable: true, get() { return g; }, set(v) {
+    g = v;
+    let s = v.stabilized;
+    Object.defineProperty(v, "stabilized", { enumerable: true, get() { return s; }, set(x) {
+      s = x;
+      if (x) { window.__atRest = v.network.physics.stabilized; window.__positions = v.network.getPositions(); }
+    }});
+  }});
+})();"""
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: viz/templates/graph.html reports stabilized on 'stabilizationIterationsDone' (300 iterations), but the "
+    "account map's physics is not at rest then: vis-network keeps simulating, and the nodes drift by a further "
+    "200-1,200 px for 4-20 s (seeded layouts 1, 42, 4242, 99), on screen and in screenshots"))
+def test_account_map_is_at_rest_when_it_reports_stabilized(offline, seed_pages):
+    offline.page.add_init_script(AT_REST_HOOK)
+    offline.open(seed_pages["account-map"])
+    offline.assert_clean()
+    moved = offline.page.evaluate("""() => new Promise(done => setTimeout(() => {
+        const now = window.graphcrm.network.getPositions(), then = window.__positions;
+        done(Math.max(...Object.keys(then).map(k => Math.hypot(now[k].x - then[k].x, now[k].y - then[k].y))));
+    }, 1000))""")
+    at_rest = offline.page.evaluate("window.__atRest")
+    assert moved < 1, f"nodes moved up to {moved:.0f} px in the second after stabilized (physics at rest: {at_rest})"
