@@ -68,6 +68,10 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
                     store.delete(t, first.key)
             else:
                 assert store.delete(t, first.key)
+        store.upsert([Account(id="zz", name="Z", tier="C"), Unit(id="zu", account_id="zz", name="U", kind="hq"),
+                      Bid(id="zb", account_id="zz", name="B", stage="lead")])
+        for t, key in ((Bid, "zb"), (Unit, "zu"), (Account, "zz")):  # nothing refers to them
+            assert store.delete(t, key)
         store.clear()
     missing = _names("ladybug") - ran
     assert not missing, f"never executed on LadybugDB: {sorted(missing)}"
