@@ -211,11 +211,6 @@ def test_hostile_portfolio_map_shows_text_and_runs_nothing(offline, hostile):
     offline.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: viz/templates/graph.html sets window.graphcrm.stabilized on vis-network's "
-    "'stabilizationIterationsDone', which vis-network 9.1.2 never emits when physics is on and there are no "
-    "nodes (PhysicsEngine.stabilize returns early), so an empty map (empty store, or a member whose rep is on "
-    "no team) never reports stabilized"))
 def test_empty_portfolio_map_reports_stabilized(offline, tmp_path):
     with open_store(f"ladybug://{tmp_path / 'empty.lbug'}") as store:
         html = viz.render_portfolio_map(views.portfolio_view(store, AS_OF, Policy()))
@@ -245,10 +240,6 @@ AT_REST_HOOK = """(() => {
 })();"""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: viz/templates/graph.html reports stabilized on 'stabilizationIterationsDone' (300 iterations), but the "
-    "account map's physics is not at rest then: vis-network keeps simulating, and the nodes drift by a further "
-    "200-1,200 px for 4-20 s (seeded layouts 1, 42, 4242, 99), on screen and in screenshots"))
 def test_account_map_is_at_rest_when_it_reports_stabilized(offline, seed_pages):
     offline.page.add_init_script(AT_REST_HOOK)
     offline.open(seed_pages["account-map"])

@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import resource
+import subprocess
+import sys
 from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
@@ -363,3 +366,43 @@ def test_account_held_by_one_person_stands_out(seed_portfolio):
             assert node["color"]["background"] != BUS_COLOURS[1] and node["borderWidth"] < 4
     name = next(a.name for a in seed_portfolio.risks.accounts if a.account_id == "acc-mzp")
     assert f"<li>held by one person: {name}</li>" in html
+
+
+# --- a bigger decision chain -------------------------------------------------------
+
+BIG_CHAIN = """
+import datetime as dt, random
+from graphcrm.graph import build_graph
+from graphcrm.model import Account, Bid, BidRole, Contact, Dataset, Relationship, Rep
+from graphcrm.policy import Policy
+from graphcrm.views import decision_chain_view
+import viz
+rng, day, n = random.Random(5), dt.date(2026, 11, 15), 32
+data = Dataset(
+    accounts=[Account(id="a", name="A", tier="S")],
+    contacts=[Contact(id=f"c{i}", account_id="a", name=f"C{i}") for i in range(n)],
+    reps=[Rep(id=f"r{i}", name=f"R{i}") for i in range(40)],
+    relationships=[Relationship(rep_id=f"r{r}", contact_id=f"c{i}", depth=3, last_contact=day)
+                   for i in range(n) for r in rng.sample(range(40), 2)],
+    bids=[Bid(id="b", account_id="a", name="B", stage="tender")],
+    bid_roles=[BidRole(bid_id="b", contact_id=f"c{i}", role="decision_maker", influence="high", stance=0)
+               for i in range(n)])
+html = viz.render_decision_chain(decision_chain_view(build_graph(data, "a"), "b", day, Policy()))
+print(len(html))
+"""
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+
+
+def test_decision_chain_page_of_32_key_contacts_is_made_in_seconds():
+    """32 key contacts, each covered by two of 40 reps: the page must come in
+    seconds (run in a child process, 2 GiB at most, so a runaway cannot hurt)."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        done = subprocess.run([sys.executable, "-c", BIG_CHAIN], capture_output=True, text=True, timeout=5,
+                              cwd=root, preexec_fn=_limit_memory)
+    except subprocess.TimeoutExpired:
+        pytest.fail("no page after 5 s")
+    assert done.returncode == 0, done.stderr[-300:]
