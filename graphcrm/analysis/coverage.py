@@ -146,7 +146,7 @@ def _flags(members: list[ChainMember], d: Depths, factor: int, holders: dict[str
     if stale:
         flag("stale_key_relationship", stale, "covered on paper, but the relationship has gone stale")
     if factor == 1:
-        gone = departing_reps(holders, 1) or []
+        gone = departing_reps(holders)
         lost = sorted(c for c, h in holders.items() if set(h) <= set(gone))
         flag("single_threaded", lost, f"one rep ({', '.join(gone)}) holds half or more of the covered key contacts")
     return flags

@@ -7,12 +7,14 @@ the holder sets of the covered key contacts (see ``bus_factor``).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 from collections.abc import Iterable, Mapping
 
 import networkx as nx
+import numpy as np
 from pydantic import BaseModel
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from graphcrm.analysis.depth import Depths, account_key_contacts, bid_key_contacts, depths
 from graphcrm.graph import nodes_of
@@ -20,8 +22,12 @@ from graphcrm.policy import Policy
 
 __all__ = [
     "bus_factor", "key_holders", "single_holder_contacts", "concentration", "AccountRisk",
-    "account_risk", "departing_reps", "bid_bus_factor",
+    "account_risk", "departing_reps", "bid_bus_factor", "smallest_departure",
 ]
+
+
+SEARCH_LIMIT = 12
+"""Up to this many distinct holder sets, a memoised search; beyond, an integer program."""
 
 
 def bus_factor(holder_sets: Iterable[Iterable[str]]) -> int:
@@ -41,11 +47,12 @@ def bus_factor(holder_sets: Iterable[Iterable[str]]) -> int:
 
     Notes
     -----
-    A contact stops being covered when all its holders leave, so a smallest
-    departing set is always the union of the holder sets of some contacts. The
-    search adds one contact's holders at a time, memoises the sets it has seen,
-    and prunes any set no smaller than the best found: exact, and fast for the
-    few dozen key contacts an account has.
+    Exact. A contact stops being covered when all its holders leave, so a smallest
+    departing set is the union of the holder sets of some contacts. With few
+    distinct holder sets a memoised branch-and-bound over those unions finds it;
+    with more (where that search grows exponentially: 32 contacts each held by 2 of
+    40 reps), a small integer program solved by HiGHS (``scipy.optimize.milp``):
+    minimise Σ x_r subject to y_c ≤ x_r for every holder r of c and Σ y_c ≥ ⌈n/2⌉.
 
     Examples
     --------
@@ -56,16 +63,27 @@ def bus_factor(holder_sets: Iterable[Iterable[str]]) -> int:
     >>> bus_factor([])
     0
     """
+    return len(smallest_departure(holder_sets))
+
+
+def smallest_departure(holder_sets: Iterable[Iterable[str]]) -> frozenset[str]:
+    """A smallest set of reps whose departure uncovers at least half the covered
+    contacts (see ``bus_factor``); empty when no contact is covered."""
     covered = [frozenset(h) for h in holder_sets if h]
-    sets = sorted(set(covered), key=len)
+    if not covered:
+        return frozenset()
+    need = math.ceil(len(covered) / 2)
+    if len(set(covered)) <= SEARCH_LIMIT:
+        return _search(covered, need)
+    return _integer_program(covered, need)
+
+
+def _search(covered: list[frozenset[str]], need: int) -> frozenset[str]:
     counts: dict[frozenset[str], int] = {}
     for h in covered:
         counts[h] = counts.get(h, 0) + 1
-    total = sum(counts.values())
-    if total == 0:
-        return 0
-    need = math.ceil(total / 2)
-    best = len(frozenset().union(*sets))
+    sets = sorted(counts, key=len)
+    best = frozenset().union(*sets)
     seen: set[frozenset[str]] = set()
 
     def search(removed: frozenset[str]) -> None:
@@ -74,16 +92,44 @@ def bus_factor(holder_sets: Iterable[Iterable[str]]) -> int:
             return
         seen.add(removed)
         if sum(n for h, n in counts.items() if h <= removed) >= need:
-            best = min(best, len(removed))
+            if len(removed) < len(best):
+                best = removed
             return
         for h in sets:
             if not h <= removed:
                 grown = removed | h
-                if len(grown) < best:
+                if len(grown) < len(best):
                     search(grown)
 
     search(frozenset())
     return best
+
+
+def _integer_program(covered: list[frozenset[str]], need: int) -> frozenset[str]:
+    reps = sorted(frozenset().union(*covered))
+    index = {r: i for i, r in enumerate(reps)}
+    n_reps, n_contacts = len(reps), len(covered)
+    rows, cols, vals = [], [], []
+    row = 0
+    for j, holders in enumerate(covered):
+        for r in holders:  # y_j - x_r <= 0
+            rows += [row, row]
+            cols += [n_reps + j, index[r]]
+            vals += [1.0, -1.0]
+            row += 1
+    rows += [row] * n_contacts  # -Σ y_j <= -need
+    cols += [n_reps + j for j in range(n_contacts)]
+    vals += [-1.0] * n_contacts
+    matrix = sparse.csr_array((vals, (rows, cols)), shape=(row + 1, n_reps + n_contacts))
+    upper = np.zeros(row + 1)
+    upper[-1] = -need
+    result = milp(np.concatenate([np.ones(n_reps), np.zeros(n_contacts)]),
+                  constraints=LinearConstraint(matrix, -np.inf, upper),
+                  integrality=np.ones(n_reps + n_contacts), bounds=Bounds(0, 1))
+    chosen = frozenset(r for r, x in zip(reps, result.x[:n_reps], strict=True) if x > 0.5)
+    if not result.success or sum(h <= chosen for h in covered) < need:  # never trust a solver blindly
+        raise RuntimeError(f"bus factor: the integer program failed ({result.message})")
+    return chosen
 
 
 def key_holders(d: Depths, key_contacts: Iterable[str], policy: Policy) -> dict[str, list[str]]:
@@ -97,16 +143,11 @@ def single_holder_contacts(holders: Mapping[str, list[str]]) -> list[str]:
     return [c for c, h in holders.items() if len(h) == 1]
 
 
-def departing_reps(holders: Mapping[str, list[str]], size: int) -> list[str] | None:
-    """A smallest set of reps (of ``size``, from ``bus_factor``) whose departure
-    uncovers half the covered key contacts: for explaining a bus factor."""
-    candidates = sorted({r for h in holders.values() for r in h})
-    need = math.ceil(len(holders) / 2)
-    for combo in itertools.combinations(candidates, size):
-        gone = set(combo)
-        if sum(1 for h in holders.values() if set(h) <= gone) >= need:
-            return list(combo)
-    return None
+def departing_reps(holders: Mapping[str, list[str]], size: int | None = None) -> list[str]:
+    """A smallest set of reps whose departure uncovers half the covered key
+    contacts, sorted: for explaining a bus factor (``size`` is ignored; kept for
+    callers that pass the bus factor)."""
+    return sorted(smallest_departure(holders.values()))
 
 
 def concentration(d: Depths, contact_ids: Iterable[str]) -> tuple[str | None, float]:

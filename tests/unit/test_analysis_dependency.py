@@ -129,10 +129,21 @@ class TestBusFactor:
 
     def test_departing_reps_explains_the_bus_factor(self):
         holders = {"k1": ["a", "b"], "k2": ["a", "c"], "k3": ["b", "c"], "k4": ["d"]}
-        # size 3 (see test_optimum_needs_three_reps); first combination in id order
-        # that uncovers ≥ 2: (a, b, c) uncovers k1, k2, k3
-        assert departing_reps(holders, 3) == ["a", "b", "c"]
-        assert departing_reps(holders, 2) is None  # no pair suffices
+        # size 3 (see test_optimum_needs_three_reps); no pair uncovers 2 of the 4, and
+        # every triple that does is one of {a,b,c} (k1,k2,k3) or {x,y,d} with {x,y} a holder pair
+        gone = departing_reps(holders)
+        assert len(gone) == 3
+        assert sum(set(h) <= set(gone) for h in holders.values()) >= 2
+
+    def test_large_instances_are_exact_and_fast(self):
+        """32 contacts each held by a distinct pair of reps on a ring of 32: the
+        memoised search would explode; the integer program answers at once.
+        By hand: uncovering 16 contacts needs their pairs' union; 16 consecutive ring
+        edges span 17 reps, and no 16 edges of a ring (a cycle) fit on fewer than 17
+        vertices (a cycle's subgraph with k vertices has at most k edges, k−1 unless
+        it is the whole ring) → 17."""
+        ring = [{f"r{i}", f"r{(i + 1) % 32}"} for i in range(32)]
+        assert bus_factor(ring) == 17
 
 
 # --- key holders, single holders ---------------------------------------------------------
