@@ -62,7 +62,8 @@ def render_decision_chain(view: GraphView) -> str:
     nodes += [rep_node(r, 5) for r in view.reps]
     options = {
         "layout": {"hierarchical": {"enabled": True, "direction": "UD", "sortMethod": "directed",
-                                    "levelSeparation": 140, "nodeSpacing": 170}},
+                                    "levelSeparation": 140, "nodeSpacing": 170,
+                                    "edgeMinimization": False}},
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 120},
         "edges": {"smooth": {"type": "cubicBezier", "forceDirection": "vertical"}},
