@@ -8,24 +8,24 @@ in a reporting tree, all 500 in one open tender's decision chain with random
 roles (uniform over six roles), influence levels and stances, 40 reps (5 %
 inactive), 1,500 relationships with mixed recency, 2,000 influence edges.
 
-0. Probe: the product's own ``decision_chain_view`` on these data, in a child
-   process limited to ``--probe-seconds`` and ``--probe-gib`` of address space.
-   (On 2026-11-22 it did not finish: ``analysis.dependency.bus_factor``'s exact
-   search is exponential in the number of distinct holder sets — see
-   bench/README.md, "Issue 5".)
+0. Guard: one run of the product's ``decision_chain_view`` + ``render_decision_chain``
+   in a child process limited to ``--probe-seconds`` and ``--probe-gib`` of address
+   space, so that a regression cannot take the machine down. (The first run of this
+   bench, on 2026-11-22, never finished: the bus factor's subset search was
+   exponential in the number of distinct holder sets. It is an integer program
+   beyond 12 distinct holder sets now — bench/README.md, "Issue 5".)
 1. HTML generation: ``graphcrm.views.decision_chain_view`` (coverage check,
    influence scores, links) + ``viz.render_decision_chain``, median of ``--runs``
-   (target < 300 ms). Because of 0., these runs swap the bus factor for
-   ``bus_factor_ilp`` below — the same number (checked against the exact search
-   on small inputs), found by an integer program: the fix the report suggests.
-   The NetworkX graph is built once, before, and timed apart.
+   (target < 300 ms). The NetworkX graph is built once, before, and timed apart.
 2. Layout in headless Chromium (Debian's /usr/bin/chromium; requests that are not
    ``file:`` are aborted): median of ``--browser-runs`` fresh pages of the time from
    navigation start until ``window.graphcrm.stabilized`` (target < 3 s), on the
    page's clock (``performance.now()``), plus the wall time from Python's ``goto``.
    ``stabilizedMs`` alone starts after ``new vis.Network(...)`` has returned, so it
-   leaves the synchronous hierarchical layout out; both are printed. The same page
-   with ``layout.hierarchical.edgeMinimization: false`` is timed too.
+   leaves the synchronous hierarchical layout out; both are printed. The page
+   renders ``layout.hierarchical.edgeMinimization: false``; the same page with
+   ``edgeMinimization: true`` (vis-network's default, and the product's setting
+   before 2026-11-22) is timed too, for comparison.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ import argparse
 import cProfile
 import datetime as dt
 import io
-import math
 import os
 import platform
 import pstats
@@ -47,14 +46,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import lil_matrix
-
-import graphcrm.analysis.coverage
 import viz
 from bench.synth import AS_OF, account, reps
-from graphcrm.analysis.dependency import bus_factor
 from graphcrm.graph import build_graph
 from graphcrm.model import Dataset
 from graphcrm.policy import Policy
@@ -77,44 +70,8 @@ def chain_dataset(seed: int = 1) -> tuple[Dataset, str]:
     return data.model_copy(update={"reps": force}), "a0-b0"
 
 
-def bus_factor_ilp(holder_sets) -> int:
-    """The bus factor (DESIGN §3) as an integer program: minimise the departing
-    reps x_r subject to y_c ≤ x_r for every holder r of contact c and Σ y_c ≥
-    ⌈covered / 2⌉. Exact, like ``graphcrm.analysis.dependency.bus_factor``, but
-    HiGHS (scipy.optimize.milp, already a dependency) solves 200 covered key
-    contacts in ~15 ms where the subset search does not finish. A bench stand-in
-    for the suggested fix, not product code."""
-    covered = [sorted(set(h)) for h in holder_sets if h]
-    if not covered:
-        return 0
-    ids = {r: i for i, r in enumerate(sorted({r for h in covered for r in h}))}
-    n_reps, n_contacts = len(ids), len(covered)
-    a = lil_matrix((sum(map(len, covered)) + 1, n_reps + n_contacts))
-    lo, hi, row = [], [], 0
-    for j, h in enumerate(covered):
-        for r in h:
-            a[row, n_reps + j], a[row, ids[r]] = 1, -1
-            lo.append(-np.inf)
-            hi.append(0)
-            row += 1
-    a[row, n_reps:] = 1
-    lo.append(math.ceil(n_contacts / 2))
-    hi.append(np.inf)
-    result = milp(np.r_[np.ones(n_reps), np.zeros(n_contacts)], constraints=LinearConstraint(a.tocsr(), lo, hi),
-                  integrality=np.ones(n_reps + n_contacts), bounds=Bounds(0, 1))
-    assert result.success, result.message
-    return round(result.fun)
-
-
-def _check_ilp() -> None:
-    rng = random.Random(7)
-    for _ in range(30):
-        sets = [set(rng.sample(range(12), rng.randint(1, 3))) for _ in range(rng.randint(1, 14))]
-        assert bus_factor_ilp(sets) == bus_factor(sets), sets
-
-
 def probe(seconds: float, gib: float) -> str:
-    """Run the product's own decision_chain_view once, in a child process with limits."""
+    """One run of the product's page generation, in a child process with limits."""
     def limit() -> None:
         size = int(gib * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
@@ -199,7 +156,7 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-NO_EDGE_MINIMIZATION = ('"sortMethod": "directed"}', '"sortMethod": "directed", "edgeMinimization": false}')
+EDGE_MINIMIZATION = ('"edgeMinimization": false', '"edgeMinimization": true')
 
 
 def _report_browser(label: str, runs: list[dict]) -> float:
@@ -240,14 +197,14 @@ def main() -> None:
           f"{len(data.relationships)} relationships, {len(data.influences)} influence edges; "
           f"build_graph {_ms(built)}")
     if not args.no_probe:
-        print(f"0. product code as is (limits {args.probe_seconds:.0f} s, {args.probe_gib:g} GiB): "
-              f"{probe(args.probe_seconds, args.probe_gib)}", flush=True)
+        result = probe(args.probe_seconds, args.probe_gib)
+        print(f"0. guard (limits {args.probe_seconds:.0f} s, {args.probe_gib:g} GiB): {result}", flush=True)
+        if not result.startswith("finished"):
+            raise SystemExit("the page cannot be made within the limits: nothing to measure")
 
-    _check_ilp()
-    graphcrm.analysis.coverage.bus_factor = bus_factor_ilp  # see the module docstring
     gen = generation(g, bid_id, args.runs, policy)
     view = gen["view_obj"]
-    print(f"1. with bus_factor_ilp: {len(view.people)} people + {len(view.reps)} reps = "
+    print(f"1. {len(view.people)} people + {len(view.reps)} reps = "
           f"{len(view.people) + len(view.reps)} nodes, {len(view.links)} edges, "
           f"{sum(m.key for m in view.report.decision_chain)} key contacts, {len(view.report.uncovered)} uncovered, "
           f"bus factor {view.report.bus_factor}; {len(gen['html']) / 1e6:.2f} MB of HTML")
@@ -272,12 +229,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="graphcrm-bench-viz-") as tmp:
         path = args.keep or Path(tmp) / "decision-chain-500.html"
         path.write_text(gen["html"], encoding="utf-8")
-        assert gen["html"].count(NO_EDGE_MINIMIZATION[0]) == 1
-        variant = Path(tmp) / "decision-chain-500-no-edge-minimization.html"
-        variant.write_text(gen["html"].replace(*NO_EDGE_MINIMIZATION), encoding="utf-8")
+        assert gen["html"].count(EDGE_MINIMIZATION[0]) == 1, "the page no longer sets edgeMinimization: false"
+        variant = Path(tmp) / "decision-chain-500-edge-minimization.html"
+        variant.write_text(gen["html"].replace(*EDGE_MINIMIZATION), encoding="utf-8")
         print("2. layout in headless Chromium")
         _report_browser("as rendered", browser(path, args.browser_runs))
-        _report_browser("edgeMinimization: false", browser(variant, args.browser_runs))
+        _report_browser("edgeMinimization: true", browser(variant, args.browser_runs))
 
 
 if __name__ == "__main__":
