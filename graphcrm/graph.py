@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -29,7 +30,7 @@ import networkx as nx
 from graphcrm.model import Dataset
 
 __all__ = [
-    "build_graph", "account", "unit", "contact", "rep", "bid", "nodes_of", "decision_chain",
+    "AccountRows", "build_graph", "account", "unit", "contact", "rep", "bid", "nodes_of", "decision_chain",
 ]
 
 Node = tuple[str, str]
@@ -55,68 +56,79 @@ def bid(id: str) -> Node:
     return ("Bid", id)
 
 
-def _props(record: Any, *skip: str) -> dict[str, Any]:
-    return {k: v for k, v in record.__dict__.items() if k not in skip}
+@dataclass
+class AccountRows:
+    """An account's records as the store holds them, unvalidated: what
+    ``build_graph`` reads of a ``Dataset``, without re-checking rows that were
+    validated when written (the portfolio scans' fast path). Items have the
+    record's attributes; enum fields are plain strings (they compare equal)."""
+
+    accounts: list = field(default_factory=list)
+    units: list = field(default_factory=list)
+    contacts: list = field(default_factory=list)
+    reps: list = field(default_factory=list)
+    account_team: list = field(default_factory=list)
+    relationships: list = field(default_factory=list)
+    influences: list = field(default_factory=list)
+    bids: list = field(default_factory=list)
+    bid_roles: list = field(default_factory=list)
+    activities: list = field(default_factory=list)
+    agreements: list = field(default_factory=list)
 
 
-def build_graph(data: Dataset, account_id: str) -> nx.MultiDiGraph:
+_NODES = (("Account", "accounts", ()), ("Unit", "units", ()), ("Contact", "contacts", ("reports_to",)),
+          ("Rep", "reps", ()), ("Bid", "bids", ()), ("Activity", "activities", ("rep_ids", "contact_ids")),
+          ("Agreement", "agreements", ()))
+# (Dataset field, edge type, from (label, attribute), to (label, attribute), attributes left out of the edge)
+_EDGES = (
+    ("units", "PART_OF", ("Unit", "id"), ("Account", "account_id"), None),
+    ("units", "PART_OF", ("Unit", "id"), ("Unit", "parent_unit_id"), None),
+    ("contacts", "WORKS_AT", ("Contact", "id"), ("Account", "account_id"), None),
+    ("contacts", "MEMBER_OF", ("Contact", "id"), ("Unit", "unit_id"), None),
+    ("contacts", "REPORTS_TO", ("Contact", "id"), ("Contact", "reports_to"), None),
+    ("bids", "FOR", ("Bid", "id"), ("Account", "account_id"), None),
+    ("agreements", "FOR", ("Agreement", "id"), ("Account", "account_id"), None),
+    ("account_team", "ON_TEAM", ("Rep", "rep_id"), ("Account", "account_id"), ("account_id", "rep_id")),
+    ("relationships", "KNOWS", ("Rep", "rep_id"), ("Contact", "contact_id"), ("rep_id", "contact_id")),
+    ("influences", "INFLUENCES", ("Contact", "source_id"), ("Contact", "target_id"), ("source_id", "target_id")),
+    ("bid_roles", "ROLE_IN", ("Contact", "contact_id"), ("Bid", "bid_id"), ("bid_id", "contact_id")),
+)
+
+
+def build_graph(data: Dataset | AccountRows, account_id: str) -> nx.MultiDiGraph:
     """Build the ``MultiDiGraph`` of one account from its records.
 
     Parameters
     ----------
-    data : Dataset
-        The account's records, as ``GraphStore.account_data`` returns them.
+    data : Dataset or AccountRows
+        The account's records, as ``GraphStore.account_data`` returns them (or
+        its rows, as ``GraphStore.iter_account_rows`` does).
     account_id : str
         The account the graph is about; stored as ``graph["account_id"]``.
     """
     g = nx.MultiDiGraph(account_id=account_id)
-    for label, records, skip in (
-        ("Account", data.accounts, ()),
-        ("Unit", data.units, ()),
-        ("Contact", data.contacts, ("reports_to",)),
-        ("Rep", data.reps, ()),
-        ("Bid", data.bids, ()),
-        ("Activity", data.activities, ("rep_ids", "contact_ids")),
-        ("Agreement", data.agreements, ()),
-    ):
-        for r in records:
-            g.add_node((label, r.id), label=label, **_props(r, *skip))
-
-    def link(u: Node, v: Node, type_: str, **props: Any) -> None:
-        if u in g and v in g:
-            g.add_edge(u, v, key=type_, type=type_, **props)
-
-    for u in data.units:
-        link(unit(u.id), account(u.account_id), "PART_OF")
-        if u.parent_unit_id:
-            link(unit(u.id), unit(u.parent_unit_id), "PART_OF")
-    for c in data.contacts:
-        link(contact(c.id), account(c.account_id), "WORKS_AT")
-        if c.unit_id:
-            link(contact(c.id), unit(c.unit_id), "MEMBER_OF")
-        if c.reports_to:
-            link(contact(c.id), contact(c.reports_to), "REPORTS_TO")
-    for b in data.bids:
-        link(bid(b.id), account(b.account_id), "FOR")
-    for a in data.agreements:
-        link(("Agreement", a.id), account(a.account_id), "FOR")
+    for label, name, skip in _NODES:
+        g.add_nodes_from(((label, r.id), {"label": label, **_props(r, skip)}) for r in getattr(data, name))
+    nodes = g._node  # membership tests in the loops below; add_*_from are the fast paths
+    edges = []
+    for name, type_, (ulab, uattr), (vlab, vattr), skip in _EDGES:
+        for r in getattr(data, name):
+            target = getattr(r, vattr)
+            if target is None:
+                continue
+            u, v = (ulab, getattr(r, uattr)), (vlab, target)
+            if u in nodes and v in nodes:
+                edges.append((u, v, type_, {"type": type_, **_props(r, skip)} if skip else {"type": type_}))
     for a in data.activities:
-        for r in a.rep_ids:
-            link(rep(r), ("Activity", a.id), "ATTENDED")
-        for c in a.contact_ids:
-            link(contact(c), ("Activity", a.id), "ATTENDED")
-    for t in data.account_team:
-        link(rep(t.rep_id), account(t.account_id), "ON_TEAM", role=t.role)
-    for k in data.relationships:
-        link(rep(k.rep_id), contact(k.contact_id), "KNOWS",
-             **_props(k, "rep_id", "contact_id"))
-    for i in data.influences:
-        link(contact(i.source_id), contact(i.target_id), "INFLUENCES",
-             **_props(i, "source_id", "target_id"))
-    for br in data.bid_roles:
-        link(contact(br.contact_id), bid(br.bid_id), "ROLE_IN",
-             **_props(br, "bid_id", "contact_id"))
+        node = ("Activity", a.id)
+        edges += [(rep(r), node, "ATTENDED", {"type": "ATTENDED"}) for r in a.rep_ids if rep(r) in nodes]
+        edges += [(contact(c), node, "ATTENDED", {"type": "ATTENDED"}) for c in a.contact_ids if contact(c) in nodes]
+    g.add_edges_from(edges)
     return g
+
+
+def _props(record: Any, skip: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in vars(record).items() if k not in skip}
 
 
 def nodes_of(g: nx.MultiDiGraph, label: str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -29,9 +29,9 @@ from graphcrm.errors import NotFound
 from graphcrm.graph import build_graph
 from graphcrm.fileformat import Source
 from graphcrm.importer import load_source
-from graphcrm.model import Contact, Dataset, Record, Rep, Tier
+from graphcrm.model import Account, Bid, BidRole, Contact, Dataset, Record, Relationship, Rep, Tier
 from graphcrm.policy import Policy
-from graphcrm.store.port import ACCOUNT_BATCH, GraphStore
+from graphcrm.store.port import GraphStore
 
 class ReportCache:
     """Reports kept until the store changes: a report is a pure function of the
@@ -71,6 +71,8 @@ __all__ = [
 
 PARALLEL_FROM = 200
 """Below this many accounts, ``risks`` stays in one process (start-up costs more)."""
+WORKER_BATCH = 500
+"""Accounts per task of a worker process (read ``store.port.ACCOUNT_BATCH`` per query)."""
 
 
 def _account_graph(store: GraphStore, account_id: str) -> nx.MultiDiGraph:
@@ -171,35 +173,44 @@ def risk_order(r: AccountRisk) -> tuple:
     return (r.key_contacts == 0, r.bus_factor, list(Tier).index(Tier(r.tier)), -r.top_holder_share, r.account_id)
 
 
-def _risk(data: Dataset, as_of: dt.date, policy: Policy) -> AccountRisk:
-    return account_risk(build_graph(data, data.accounts[0].id), as_of, policy)
-
-
-_worker_store: GraphStore | None = None
-
-
-def _open_worker_store(cls: type[GraphStore], args: tuple) -> None:
-    global _worker_store
-    _worker_store = cls(*args)
+RISK_RECORDS = (Account, Contact, Relationship, Bid, BidRole)
+"""What ``account_risk`` reads of an account; its reps come from ``GraphStore.reps``."""
 
 
 def _risks_of_store(store: GraphStore, account_ids: list[str], tiers: set[Tier] | None,
-                    as_of: dt.date, policy: Policy) -> list[AccountRisk]:
-    return [_risk(data, as_of, policy) for data in store.iter_account_data(account_ids)
-            if tiers is None or data.accounts[0].tier in tiers]
+                    as_of: dt.date, policy: Policy, reps: dict[str, Rep]) -> list[AccountRisk]:
+    """The risk of each account among ``account_ids`` (sorted), read in batches."""
+    found = []
+    for rows in store.iter_account_rows(account_ids, RISK_RECORDS):
+        account = rows.accounts[0]
+        if tiers is not None and account.tier not in tiers:
+            continue
+        rows.reps = [reps[r] for r in sorted({k.rep_id for k in rows.relationships})]
+        found.append(account_risk(build_graph(rows, account.id), as_of, policy))
+    return found
+
+
+_worker: tuple[GraphStore, dict[str, Rep]] | None = None
+
+
+def _open_worker_store(cls: type[GraphStore], args: tuple) -> None:
+    global _worker
+    store = cls(*args)
+    _worker = (store, store.reps())
 
 
 def _risks_of(account_ids: list[str], tiers: set[Tier] | None, as_of: dt.date,
               policy: Policy) -> list[AccountRisk]:
     """In a worker process: read a batch of accounts itself and analyse them."""
-    return _risks_of_store(_worker_store, account_ids, tiers, as_of, policy)
+    store, reps = _worker
+    return _risks_of_store(store, account_ids, tiers, as_of, policy, reps)
 
 
 def _parallel(store: GraphStore, ids: list[str], jobs: int, *args) -> Iterator[list[AccountRisk]]:
     """Batches of accounts analysed by ``jobs`` processes that each read the
     store themselves; at most ``2 × jobs`` batches in flight, so memory stays
     bounded however large the portfolio."""
-    batches = [ids[i:i + ACCOUNT_BATCH] for i in range(0, len(ids), ACCOUNT_BATCH)]
+    batches = [ids[i:i + WORKER_BATCH] for i in range(0, len(ids), WORKER_BATCH)]
     # spawn, not fork: a forked child inherits the store engine's threads and locks mid-use
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_open_worker_store, initargs=store.reader()) as pool:
@@ -238,13 +249,14 @@ def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str
     if jobs > 1 and len(ids) >= PARALLEL_FROM:
         batches = _parallel(store, ids, jobs, wanted, as_of, policy)
     else:
-        batches = (_risks_of_store(store, ids[i:i + ACCOUNT_BATCH], wanted, as_of, policy)
-                   for i in range(0, len(ids), ACCOUNT_BATCH))
+        reps = store.reps()
+        batches = (_risks_of_store(store, ids[i:i + WORKER_BATCH], wanted, as_of, policy, reps)
+                   for i in range(0, len(ids), WORKER_BATCH))
     kept: list[AccountRisk] = []
     done = 0
     for batch in batches:
         kept += batch
-        done = min(done + ACCOUNT_BATCH, len(ids))
+        done = min(done + WORKER_BATCH, len(ids))
         if progress is not None:
             progress(done, len(ids))
     kept.sort(key=risk_order)

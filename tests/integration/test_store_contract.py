@@ -217,3 +217,32 @@ def test_api_keys_round_trip(any_store):
     revoke_key(any_store, key.id)
     assert authenticate(any_store, token) is None
     assert any_store.team_account_ids("r1") == ["a1"]
+
+
+def test_account_rows_build_the_same_graph_as_records(any_store):
+    """The portfolio scans' unvalidated rows give the graph the validated records give."""
+    from graphcrm.graph import build_graph
+    from graphcrm.model import RECORD_TYPES
+
+    any_store.apply(small())
+    reps = any_store.reps()
+    assert sorted(reps) == ["r1", "r2"] and reps["r2"].active is False
+    for rows, account_id in zip(any_store.iter_account_rows(["a1", "a2"], RECORD_TYPES), ["a1", "a2"]):
+        assert rows.reps == []  # reps are read once, apart (GraphStore.reps)
+        rows.reps = sorted({reps[k.rep_id] for k in rows.relationships} | {reps[t.rep_id] for t in rows.account_team}
+                           | {reps[r] for a in rows.activities for r in a.rep_ids}, key=lambda r: r.id)
+        fast, checked = build_graph(rows, account_id), any_store.account_graph(account_id)
+        assert dict(fast.nodes(data=True)) == dict(checked.nodes(data=True))
+        assert sorted(fast.edges(keys=True, data=True), key=repr) == sorted(checked.edges(keys=True, data=True), key=repr)
+
+
+def test_batches_read_only_the_accounts_asked_for(any_store):
+    """Batches are id ranges narrowed by the ids: an id between two asked for is left out."""
+    data = small()
+    middle = Account(id="a1b", name="Between", tier="C")
+    any_store.apply(data.model_copy(update={"accounts": [*data.accounts, middle]}))
+    assert list(any_store.accounts_data(["a2", "a1"])) == ["a2", "a1"]
+    assert [d.accounts[0].id for d in any_store.iter_account_data(["a2", "a1", "zz"])] == ["a1", "a2"]
+    assert [r.accounts[0].id for r in any_store.iter_account_rows(["a1", "a2"], [Contact])] == ["a1", "a2"]
+    only_contacts = next(any_store.iter_account_rows(["a1"], [Contact]))
+    assert [c.id for c in only_contacts.contacts] == ["c1", "c2"] and only_contacts.relationships == []
