@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.markup import escape
 from rich.table import Table
 
-from graphcrm import access, fileformat, report_text, services
+from graphcrm import access, fileformat, generate, report_text, services
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
 from graphcrm.model import Dataset, Tier
@@ -110,6 +110,21 @@ def load_cmd(
         counts = load(path, store, dry_run=dry_run, progress=advance)
     verb = "valid; nothing written (dry run)" if dry_run else f"loaded into {describe(_db(ctx))}"
     out.print(_counts_table(counts, escape(f"{path}: {verb}")))
+
+
+@app.command("generate")
+def generate_cmd(
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write the import CSV files to.")],
+    accounts: Annotated[int, typer.Option("--accounts", min=1, help="Number of customer accounts.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same arguments give the same files.")] = 1,
+    as_of: Annotated[str, typer.Option("--as-of", help="Snapshot day YYYY-MM-DD that dates count back from.")]
+    = generate.DEFAULT_AS_OF.isoformat(),
+) -> None:
+    """Write a synthetic portfolio in the import format (for benchmarks; `load` reads it)."""
+    day = _as_of(as_of)
+    with _progress_bar("generating", threshold=1_000) as advance:
+        counts = generate.generate(out_dir, accounts, seed=seed, as_of=day, progress=advance)
+    out.print(_counts_table(counts, escape(f"{out_dir}: {accounts} accounts, seed {seed}, as of {day}")))
 
 
 class ExportFormat(StrEnum):
