@@ -19,7 +19,7 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graphcrm.analysis.coverage import CoverageReport, coverage_check
-from graphcrm.analysis.departure import AccountImpact, DepartureReport, account_impact
+from graphcrm.analysis.departure import DepartureReport, account_impact
 from graphcrm.analysis.dependency import AccountRisk, account_risk
 from graphcrm.analysis.depth import account_required_depth, depths, status
 from graphcrm.analysis.gaps import GapsReport, gaps
@@ -137,14 +137,11 @@ def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
     rep = store.get(Rep, rep_id)
     if rep is None:
         raise NotFound("rep", rep_id)
-    impacts: list[AccountImpact] = []
-    allowed = None if account_ids is None else set(account_ids)
-    for account_id in store.rep_account_ids(rep_id):
-        if allowed is not None and account_id not in allowed:
-            continue
-        impact = account_impact(_account_graph(store, account_id), rep_id, as_of, policy)
-        if impact is not None:
-            impacts.append(impact)
+    ids = store.rep_account_ids(rep_id)
+    if account_ids is not None:
+        ids = sorted(set(ids) & set(account_ids))
+    impacts = [i for g in _risk_graphs(store, ids, store.reps())
+               if (i := account_impact(g, rep_id, as_of, policy)) is not None]
     impacts.sort(key=lambda i: (-len(i.uncovered_key_contacts), i.bus_factor_after, -len(i.orphaned_contacts),
                                 i.account_id))
     return DepartureReport(rep_id=rep_id, name=rep.name, active=rep.active, as_of=as_of, accounts=impacts)
@@ -177,17 +174,22 @@ RISK_RECORDS = (Account, Contact, Relationship, Bid, BidRole)
 """What ``account_risk`` reads of an account; its reps come from ``GraphStore.reps``."""
 
 
-def _risks_of_store(store: GraphStore, account_ids: list[str], tiers: set[Tier] | None,
-                    as_of: dt.date, policy: Policy, reps: dict[str, Rep]) -> list[AccountRisk]:
-    """The risk of each account among ``account_ids`` (sorted), read in batches."""
-    found = []
+def _risk_graphs(store: GraphStore, account_ids: list[str], reps: dict[str, Rep],
+                 tiers: set[Tier] | None = None) -> Iterator[nx.MultiDiGraph]:
+    """The graphs of ``account_ids`` (sorted) with what ``account_risk`` and
+    ``account_impact`` read (``RISK_RECORDS``), built from unvalidated rows read
+    in batches; accounts of other tiers are skipped."""
     for rows in store.iter_account_rows(account_ids, RISK_RECORDS):
         account = rows.accounts[0]
-        if tiers is not None and account.tier not in tiers:
-            continue
-        rows.reps = [reps[r] for r in sorted({k.rep_id for k in rows.relationships})]
-        found.append(account_risk(build_graph(rows, account.id), as_of, policy))
-    return found
+        if tiers is None or account.tier in tiers:
+            rows.reps = [reps[r] for r in sorted({k.rep_id for k in rows.relationships})]
+            yield build_graph(rows, account.id)
+
+
+def _risks_of_store(store: GraphStore, account_ids: list[str], tiers: set[Tier] | None,
+                    as_of: dt.date, policy: Policy, reps: dict[str, Rep]) -> list[AccountRisk]:
+    """The risk of each account among ``account_ids`` (sorted)."""
+    return [account_risk(g, as_of, policy) for g in _risk_graphs(store, account_ids, reps, tiers)]
 
 
 _worker: tuple[GraphStore, dict[str, Rep]] | None = None

@@ -1,5 +1,7 @@
-// One Account by id, in the import format's columns.
-MATCH (n:Account {id: $id})
+// Account records by id, in the import format's columns.
+// $keys: maps of the key fields; one row per stored record, none for a missing one.
+UNWIND $keys AS k
+MATCH (n:Account {id: k.id})
 RETURN n.id AS id,
        n.name AS name,
        n.tier AS tier,

@@ -1,5 +1,7 @@
-// One Bid by id, in the import format's columns.
-MATCH (n:Bid {id: $id})
+// Bid records by id, in the import format's columns.
+// $keys: maps of the key fields; one row per stored record, none for a missing one.
+UNWIND $keys AS k
+MATCH (n:Bid {id: k.id})
 RETURN n.id AS id,
        n.account_id AS account_id,
        n.name AS name,

@@ -5,6 +5,8 @@ One file on disk, in-process. LadybugDB's rules (see TRAPS.md) shape this module
 - one ``Database`` per file per process: ``_database`` hands out a shared
   instance per path and closes it when its last user closes;
 - one write transaction at a time: writes take the database's lock;
+- ``COPY`` is fast but no upsert: writes of ``BULK_FROM`` rows or more copy
+  what is new and upsert the rest (``graphcrm.store.ladybug_bulk``);
 - an error inside a transaction has already rolled it back, and a statement sent
   after it would run in autocommit, so a write stops at its first error;
 - a parameter column that is null in every row is typed STRING and then fails to
@@ -27,7 +29,9 @@ from pydantic import BaseModel
 from graphcrm import cypher
 from graphcrm.errors import StoreError, StoreLocked
 
-from graphcrm.store.port import GraphStore, Step
+from graphcrm.model import Dataset
+from graphcrm.store.ladybug_bulk import bulk_plan
+from graphcrm.store.port import GraphStore, Progress, Step, write_plan
 
 __all__ = ["LadybugStore"]
 
@@ -35,7 +39,7 @@ _open: dict[Path, list] = {}  # path -> [Database, lock, users]
 _open_lock = threading.Lock()
 
 
-def _database(path: Path, read_only: bool) -> tuple[ladybug.Database, threading.Lock]:
+def _database(path: Path, read_only: bool) -> tuple[ladybug.Database, threading.RLock]:
     with _open_lock:
         entry = _open.get(path)
         if entry is None:
@@ -48,7 +52,7 @@ def _database(path: Path, read_only: bool) -> tuple[ladybug.Database, threading.
                         f"'graphcrm serve'?); stop it or use another --db"
                     ) from None
                 raise StoreError(f"cannot open the store {path}: {e}") from None
-            entry = _open[path] = [db, threading.Lock(), 0]
+            entry = _open[path] = [db, threading.RLock(), 0]
         entry[2] += 1
         return entry[0], entry[1]
 
@@ -62,6 +66,9 @@ def _release(path: Path) -> None:
                 entry[0].close()
                 del _open[path]
 
+
+BULK_FROM = 20_000
+"""Writes of this many rows or more take the bulk path (COPY what is new)."""
 
 _SAMPLE = {dt.date: dt.date(1970, 1, 1), dt.datetime: dt.datetime(1970, 1, 1), float: 0.0, int: 0, bool: False}
 
@@ -137,6 +144,20 @@ class LadybugStore(GraphStore):
             self._closed = True
             self._local = threading.local()
             _release(self.path)
+
+    def apply(self, data: Dataset, progress: Progress | None = None) -> None:
+        with self._lock:  # the plan depends on what the store holds: no write may come between
+            super().apply(data, progress)
+
+    def _plan(self, data: Dataset) -> list[Step]:
+        if sum(data.counts().values()) < BULK_FROM:
+            return write_plan(data)
+        held = self.counts()
+
+        def stored(record_type, keys):
+            return self.get_many(record_type, keys) if keys and held[Dataset.field_for(record_type)] else {}
+
+        return bulk_plan(data, stored)
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []

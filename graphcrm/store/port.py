@@ -34,7 +34,7 @@ from graphcrm.model import (
     Record, Relationship, Rep, TeamMember, Unit,
 )
 
-__all__ = ["GraphStore", "Step", "write_plan", "QUERY_DIR", "Progress"]
+__all__ = ["GraphStore", "Step", "write_plan", "logged_contacts", "QUERY_DIR", "Progress"]
 
 # The cypher/ directory of each record type's queries.
 QUERY_DIR: dict[type[Record], str] = {
@@ -52,6 +52,8 @@ LIST_FILTERS: dict[type[Record], tuple[str, ...]] = {
 }
 """The filters each record type's list accepts, besides the accounts in scope."""
 BATCH = 5_000
+GET_BATCH = 50_000
+"""Keys looked up per query by ``get_many``."""
 ACCOUNT_BATCH = 100
 """Accounts read per query when streaming the portfolio."""
 
@@ -83,12 +85,13 @@ def _batches(query: str, rows: list[dict[str, Any]], record_type=None) -> Iterat
         yield Step(query, {"rows": rows[start:start + BATCH]}, record_type)
 
 
-def write_plan(data: Dataset) -> list[Step]:
+def write_plan(data: Dataset, logged: list[dict[str, Any]] | None = None) -> list[Step]:
     """The steps that write ``data``, in an order where every reference exists.
 
     Nodes first, then the edges their reference fields imply, then the
     relationships with properties, and last the ``KNOWS`` updates of logged
-    activities (so a relationship row in the same import does not undo them).
+    activities (so a relationship row in the same import does not undo them):
+    ``logged`` rows, by default ``logged_contacts(data.activities)``.
     """
     steps: list[Step] = []
     for t in NODE_TYPES:
@@ -104,11 +107,11 @@ def write_plan(data: Dataset) -> list[Step]:
         {"activity_id": a.id, "rep_id": r} for a in data.activities for r in a.rep_ids])
     steps += _batches("activity/attend_contacts", [
         {"activity_id": a.id, "contact_id": c} for a in data.activities for c in a.contact_ids])
-    steps += _batches("activity/log", _logged_contacts(data.activities))
+    steps += _batches("activity/log", logged_contacts(data.activities) if logged is None else logged)
     return steps
 
 
-def _logged_contacts(activities: Iterable[Activity]) -> list[dict[str, Any]]:
+def logged_contacts(activities: Iterable[Activity]) -> list[dict[str, Any]]:
     """One row per (rep, contact) who met in an activity, with the first and last date."""
     span: dict[tuple[str, str], tuple[dt.date, dt.date]] = {}
     for a in activities:
@@ -154,6 +157,10 @@ class GraphStore(ABC):
         """How another process opens this store for reading: ``(class, args)``,
         so that ``cls(*args)`` is a read-only view (portfolio workers use it)."""
 
+    def _plan(self, data: Dataset) -> list[Step]:
+        """The steps that write ``data`` (an adapter may plan big writes its own way)."""
+        return write_plan(data)
+
     # --- the contract ------------------------------------------------------------
 
     def __enter__(self) -> GraphStore:
@@ -165,7 +172,7 @@ class GraphStore(ABC):
     def apply(self, data: Dataset, progress: Progress | None = None) -> None:
         """Upsert every record of ``data`` atomically. References must be valid
         (``graphcrm.importer.check_references`` checks them)."""
-        steps = write_plan(data)
+        steps = self._plan(data)
         if progress is None:
             self._write(steps)
             self.generation += 1
@@ -189,8 +196,19 @@ class GraphStore(ABC):
 
     def get(self, record_type: type[Record], key: Sequence[str] | str) -> Record | None:
         """The record with that key (an id, or the endpoints of a relationship)."""
-        rows = self._read(f"{QUERY_DIR[record_type]}/get", **_key_params(record_type, key))
-        return _record(record_type, rows[0]) if rows else None
+        params = _key_params(record_type, key)
+        return self.get_many(record_type, [tuple(params.values())]).get(tuple(params.values()))
+
+    def get_many(self, record_type: type[Record], keys: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], Record]:
+        """The stored records among ``keys`` (tuples of the key fields), by key;
+        keys with no record are left out. One query per ``GET_BATCH`` keys."""
+        keys = [dict(zip(record_type.KEY, k)) for k in dict.fromkeys(keys)]
+        found: dict[tuple[str, ...], Record] = {}
+        for start in range(0, len(keys), GET_BATCH):
+            for row in self._read(f"{QUERY_DIR[record_type]}/get", keys=keys[start:start + GET_BATCH]):
+                record = _record(record_type, row)
+                found[record.key] = record
+        return found
 
     def delete(self, record_type: type[Record], key: Sequence[str] | str) -> bool:
         """Delete a record (a node with its relationships); False if there was none.

@@ -9,6 +9,7 @@ from graphcrm.cypher import CYPHER_DIR
 from graphcrm.fileformat import read_csv_dir
 from graphcrm.errors import InUse
 from graphcrm.model import RECORD_TYPES, Account, Bid, Unit
+from graphcrm.store import ladybug
 from graphcrm.store.port import QUERY_DIR
 from graphcrm.access import authenticate, create_key
 
@@ -73,6 +74,9 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
         for t, key in ((Bid, "zb"), (Unit, "zu"), (Account, "zz")):  # nothing refers to them
             assert store.delete(t, key)
         store.clear()
+    monkeypatch.setattr(ladybug, "BULK_FROM", 0)  # the bulk path's COPY statements
+    with open_store(f"ladybug://{tmp_path / 'bulk.lbug'}") as store:
+        store.apply(data)
     missing = _names("ladybug") - ran
     assert not missing, f"never executed on LadybugDB: {sorted(missing)}"
 

@@ -1,0 +1,4 @@
+// ATTENDED edges of reps to new activities: $rows (from, to).
+// LadybugDB only (the bulk load path): COPY is not an upsert; re-copying a key that
+// exists crashes the engine, so the adapter copies only rows it knows are new.
+COPY ATTENDED FROM $rows (from='Rep', to='Activity')

@@ -1,0 +1,4 @@
+// REPORTS_TO edges of new contacts: $rows (from, to).
+// LadybugDB only (the bulk load path): COPY is not an upsert; re-copying a key that
+// exists crashes the engine, so the adapter copies only rows it knows are new.
+COPY REPORTS_TO FROM $rows

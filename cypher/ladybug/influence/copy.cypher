@@ -1,0 +1,4 @@
+// New INFLUENCES edges: $rows (from, to, strength, kind).
+// LadybugDB only (the bulk load path): COPY is not an upsert; re-copying a key that
+// exists crashes the engine, so the adapter copies only rows it knows are new.
+COPY INFLUENCES FROM $rows
