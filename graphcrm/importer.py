@@ -8,14 +8,13 @@ them all with file, line and column.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
 
 from graphcrm.errors import InputError, Issue
 from graphcrm.fileformat import Source, read_path
+from graphcrm.gc_pause import paused_gc
 from graphcrm.model import Account, Bid, Contact, Rep, Unit
 from graphcrm.store.port import GraphStore, Progress
 
@@ -167,16 +166,3 @@ def load(path: Path, store: GraphStore, dry_run: bool = False,
     """
     with paused_gc():
         return load_source(read_path(Path(path)), store, dry_run, progress)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cycle collector: records hold no reference cycles, and
-    while millions of them are made its passes cost ~40 % of an import."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -28,6 +28,7 @@ from graphcrm.analysis.paths import WarmPath, warm_paths
 from graphcrm.errors import NotFound
 from graphcrm.graph import build_graph
 from graphcrm.fileformat import Source
+from graphcrm.gc_pause import paused_gc
 from graphcrm.importer import load_source
 from graphcrm.model import Account, Bid, BidRole, Contact, Dataset, Record, Relationship, Rep, Tier
 from graphcrm.policy import Policy
@@ -140,8 +141,9 @@ def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
     ids = store.rep_account_ids(rep_id)
     if account_ids is not None:
         ids = sorted(set(ids) & set(account_ids))
-    impacts = [i for g in _risk_graphs(store, ids, store.reps())
-               if (i := account_impact(g, rep_id, as_of, policy)) is not None]
+    with paused_gc(collect=True):
+        impacts = [i for g in _risk_graphs(store, ids, store.reps())
+                   if (i := account_impact(g, rep_id, as_of, policy)) is not None]
     impacts.sort(key=lambda i: (-len(i.uncovered_key_contacts), i.bus_factor_after, -len(i.orphaned_contacts),
                                 i.account_id))
     return DepartureReport(rep_id=rep_id, name=rep.name, active=rep.active, as_of=as_of, accounts=impacts)
@@ -189,7 +191,8 @@ def _risk_graphs(store: GraphStore, account_ids: list[str], reps: dict[str, Rep]
 def _risks_of_store(store: GraphStore, account_ids: list[str], tiers: set[Tier] | None,
                     as_of: dt.date, policy: Policy, reps: dict[str, Rep]) -> list[AccountRisk]:
     """The risk of each account among ``account_ids`` (sorted)."""
-    return [account_risk(g, as_of, policy) for g in _risk_graphs(store, account_ids, reps, tiers)]
+    with paused_gc(collect=True):
+        return [account_risk(g, as_of, policy) for g in _risk_graphs(store, account_ids, reps, tiers)]
 
 
 _worker: tuple[GraphStore, dict[str, Rep]] | None = None
