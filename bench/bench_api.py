@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -63,7 +66,14 @@ def _percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[rank - 1]
 
 
-async def _load(base: str, path: str, token: str, clients: int, duration: float, warmup: float) -> dict:
+async def _load(base: str, path: str | Sequence[str], token: str, clients: int, duration: float,
+                warmup: float) -> dict:
+    """``clients`` workers send GETs back to back: always ``path``, or, given a list
+    of paths, the next one of the list each (cycled through, shared by all workers;
+    the result then also says how many distinct paths there were and how many
+    requests were sent in all, warm-up included)."""
+    cycled = None if isinstance(path, str) else itertools.cycle(path)
+    sent = 0
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     errors = 0
@@ -76,11 +86,13 @@ async def _load(base: str, path: str, token: str, clients: int, duration: float,
         stop = measure_from + duration
 
         async def worker() -> None:
-            nonlocal errors
+            nonlocal errors, sent
             while (now := loop.time()) < stop:
+                target = path if cycled is None else next(cycled)
+                sent += 1
                 t = time.perf_counter()
                 try:
-                    r = await client.get(path)
+                    r = await client.get(target)
                     code = r.status_code
                 except httpx.HTTPError:
                     code = -1
@@ -95,7 +107,9 @@ async def _load(base: str, path: str, token: str, clients: int, duration: float,
         await asyncio.gather(*(worker() for _ in range(clients)))
         elapsed_s = loop.time() - measure_from
     latencies.sort()
+    extra = {} if cycled is None else {"distinct_paths": len(path), "sent": sent}
     return {
+        **extra,
         "requests": len(latencies) + errors,
         "errors": errors,
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
@@ -108,45 +122,53 @@ async def _load(base: str, path: str, token: str, clients: int, duration: float,
     }
 
 
+@contextlib.contextmanager
+def serving(db: str, log: Path, ready_within: float = 60.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``graphcrm --db DB serve`` on a free loopback port, its output to ``log``:
+    yields the base URL (once the server answers) and the server process; stops it after."""
+    port = _free_port()
+    with log.open("w") as log_file:
+        server = subprocess.Popen([str(GRAPHCRM), "--db", db, "serve", "--port", str(port)],
+                                  stdout=log_file, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + ready_within
+            while True:
+                if server.poll() is not None:
+                    raise SystemExit(f"graphcrm serve exited:\n{log.read_text()}")
+                try:
+                    if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"graphcrm serve did not answer within {ready_within:g} s")
+                time.sleep(0.1)
+            yield base, server
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
 def one_run(path: str, clients: int, duration: float, warmup: float, keep_log: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
         db = f"ladybug://{Path(tmp) / 'b.lbug'}"
         _graphcrm(db, "load", str(SEEDS))
         token = _graphcrm(db, "keys", "create", "--role", "admin", "--name", "bench").strip()
-        port = _free_port()
         log = Path(tmp) / "serve.log"
-        with log.open("w") as log_file:
-            server = subprocess.Popen([str(GRAPHCRM), "--db", db, "serve", "--port", str(port)],
-                                      stdout=log_file, stderr=subprocess.STDOUT)
-            try:
-                base = f"http://127.0.0.1:{port}"
-                deadline = time.monotonic() + 60
-                while True:
-                    if server.poll() is not None:
-                        raise SystemExit(f"graphcrm serve exited:\n{log.read_text()}")
-                    try:
-                        if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        pass
-                    if time.monotonic() > deadline:
-                        raise SystemExit("graphcrm serve did not answer within 60 s")
-                    time.sleep(0.1)
-                check = httpx.get(f"{base}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
-                if check.status_code != 200:
-                    raise SystemExit(f"GET {path}: {check.status_code} {check.text[:500]}")
-                cpu = time.process_time()
-                result = asyncio.run(_load(base, path, token, clients, duration, warmup))
-                # This process is the load generator: its CPU is taken from the server's 2 cores.
-                result["client_cpu_s"] = round(time.process_time() - cpu, 2)
-                result["server_pid"] = server.pid
-            finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+        with serving(db, log) as (base, server):
+            check = httpx.get(f"{base}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            if check.status_code != 200:
+                raise SystemExit(f"GET {path}: {check.status_code} {check.text[:500]}")
+            cpu = time.process_time()
+            result = asyncio.run(_load(base, path, token, clients, duration, warmup))
+            # This process is the load generator: its CPU is taken from the server's 2 cores.
+            result["client_cpu_s"] = round(time.process_time() - cpu, 2)
+            result["server_pid"] = server.pid
         if keep_log is not None:
             keep_log.write_text(log.read_text())
     return result
