@@ -302,11 +302,14 @@ class GraphStore(ABC):
         ids = list(dict.fromkeys(account_ids))
         if not ids:
             return {}
-        params = {"account_ids": ids, "first": min(ids), "last": max(ids)}
+        if len(ids) == 1:  # one account: its own queries start from its index
+            query, params = "of_account", {"account_id": ids[0]}
+        else:
+            query, params = "in_accounts", {"account_ids": ids, "first": min(ids), "last": max(ids)}
         groups: dict[str, dict[str, list]] = {}
         for t in (Account, *(t for t in record_types if t is not Account)):
             field = Dataset.field_for(t)
-            for row in self._read(f"{QUERY_DIR[t]}/in_accounts", **params):
+            for row in self._read(f"{QUERY_DIR[t]}/{query}", **params):
                 groups.setdefault(row.pop("group_id"), {}).setdefault(field, []).append(make(t, row))
         return {a: groups[a] for a in ids if "accounts" in groups.get(a, {})}
 
@@ -332,9 +335,12 @@ class GraphStore(ABC):
         return self.accounts_data([account_id]).get(account_id)
 
     def account_graph(self, account_id: str) -> nx.MultiDiGraph | None:
-        """One account as a ``MultiDiGraph`` (see ``graphcrm.graph``), or None."""
-        data = self.account_data(account_id)
-        return None if data is None else build_graph(data, account_id)
+        """One account as a ``MultiDiGraph`` (see ``graphcrm.graph``), or None.
+
+        Built from the stored rows as they are (validated when written; enum
+        values stay strings, which compare equal)."""
+        rows = self._account_rows([account_id], RECORD_TYPES, _row_object).get(account_id)
+        return None if rows is None else build_graph(AccountRows(**rows), account_id)
 
     def bid_graph(self, bid_id: str) -> nx.MultiDiGraph | None:
         """The graph a bid's analyses need: its account's graph (warm paths run

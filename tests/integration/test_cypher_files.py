@@ -50,7 +50,8 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
         store.export()
         store.counts()
         for account_id in store.account_ids():
-            store.account_data(account_id)
+            store.account_data(account_id)  # one account: of_account
+        assert len(store.accounts_data(store.account_ids())) == len(data.accounts)  # several: in_accounts
         assert store.rep_account_ids(data.reps[0].id) is not None
         assert store.team_account_ids(data.reps[0].id) is not None
         for t in RECORD_TYPES:
