@@ -4,7 +4,10 @@ graphcrm's records hold no reference cycles, so while an import validates
 millions of them the collector's passes find nothing and cost ~40 % of the time.
 NetworkX graphs do hold cycles (through their cached views), so a portfolio
 scan collects the young generation once per batch instead of every few
-thousand allocations (~40 % of ``risks`` on 10k accounts).
+thousand allocations (~40 % of ``risks`` on 10k accounts), and building one
+big account's graph leaves its collection to the next automatic pass.
+The pause is process-wide: with several threads, the collector comes back on
+when the thread that turned it off is done; it is never left off.
 """
 
 from __future__ import annotations
