@@ -72,7 +72,7 @@ __all__ = [
 
 PARALLEL_FROM = 200
 """Below this many accounts, ``risks`` stays in one process (start-up costs more)."""
-WORKER_BATCH = 500
+WORKER_BATCH = 1_000
 """Accounts per task of a worker process (read ``store.port.ACCOUNT_BATCH`` per query)."""
 
 

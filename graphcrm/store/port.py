@@ -55,7 +55,7 @@ LIST_FILTERS: dict[type[Record], tuple[str, ...]] = {
 BATCH = 5_000
 GET_BATCH = 50_000
 """Keys looked up per query by ``get_many``."""
-ACCOUNT_BATCH = 100
+ACCOUNT_BATCH = 500
 """Accounts read per query when streaming the portfolio."""
 
 Progress = Callable[[int, int], None]
