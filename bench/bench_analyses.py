@@ -93,7 +93,8 @@ def measure(path: Path, what: str, jobs: int) -> dict:
             for start in range(0, len(ids), ACCOUNT_BATCH):
                 chunk = ids[start:start + ACCOUNT_BATCH]
                 for rt in RECORD_TYPES:
-                    rows += len(store._read(f"{QUERY_DIR[rt]}/in_accounts", account_ids=chunk))
+                    rows += len(store._read(f"{QUERY_DIR[rt]}/in_accounts", account_ids=chunk,
+                                            first=chunk[0], last=chunk[-1]))
             extra = {"rows": rows}
         else:
             report = services.risks(store, AS_OF, Policy(), jobs=jobs)
