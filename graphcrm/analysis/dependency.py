@@ -1,7 +1,8 @@
 """Single-person dependency: bus factor, single-holder contacts, concentration.
 
-DESIGN §3. The bus factor is computed exactly by a branch-and-bound search over
-the holder sets of the covered key contacts (see ``bus_factor``).
+DESIGN §3. The bus factor is computed exactly: a memoised search over the holder
+sets of the covered key contacts when they are few, an integer program beyond
+(see ``bus_factor``).
 """
 
 from __future__ import annotations
