@@ -282,17 +282,15 @@ class GraphStore(ABC):
         """The accounts where a rep knows at least one contact, sorted."""
         return [r["account_id"] for r in self._read("rep/accounts", id=rep_id)]
 
-    def accounts_data(self, account_ids: Sequence[str],
-                      record_types: Sequence[type[Record]] = RECORD_TYPES) -> dict[str, Dataset]:
+    def accounts_data(self, account_ids: Sequence[str]) -> dict[str, Dataset]:
         """The records of several accounts at once (one query per record type),
         keyed by account id; ids that name no account are left out.
 
         Each account's records: its units, contacts, the reps who touch it, its
         team, relationships, influences, bids and roles, activities, agreements,
-        each list sorted by key. ``record_types`` reads only those (the others
-        stay empty); ``Account`` is always read.
+        each list sorted by key.
         """
-        groups = self._account_rows(account_ids, record_types, _record)
+        groups = self._account_rows(account_ids, RECORD_TYPES, _record)
         return {a: Dataset(**{f: sorted(rs, key=lambda r: r.key) for f, rs in lists.items()})
                 for a, lists in groups.items()}
 
@@ -324,7 +322,7 @@ class GraphStore(ABC):
         """
         types = [t for t in record_types if t is not Rep]
         for start in range(0, len(account_ids), batch):
-            for account_id, lists in self._account_rows(account_ids[start:start + batch], types, _row_object).items():
+            for lists in self._account_rows(account_ids[start:start + batch], types, _row_object).values():
                 yield AccountRows(**lists)
 
     def reps(self) -> dict[str, Rep]:
