@@ -184,6 +184,7 @@ class LadybugStore(GraphStore):
                 self._rollback()
                 raise
             self._run("COMMIT", {})
+            self.generation += 1
 
     def _rollback(self) -> None:
         try:

@@ -151,7 +151,9 @@ class GraphStore(ABC):
     def _write(self, steps: Sequence[Step], advance: Callable[[int], None] | None = None) -> None:
         """Run the steps in one transaction: all of them, or on error none.
 
-        ``advance`` is called after each batch step with its number of rows."""
+        ``advance`` is called after each batch step with its number of rows. An
+        ``exclusive`` adapter counts ``generation`` up once committed, under its
+        write lock (so two writers never lose a count)."""
 
     @abstractmethod
     def reader(self) -> tuple[type[GraphStore], tuple]:
@@ -176,7 +178,6 @@ class GraphStore(ABC):
         steps = self._plan(data)
         if progress is None:
             self._write(steps)
-            self.generation += 1
             return
         total, done = sum(len(s.params.get("rows", ())) for s in steps), 0
 
@@ -186,7 +187,6 @@ class GraphStore(ABC):
             progress(done, total)
 
         self._write(steps, advance)
-        self.generation += 1
 
     def upsert(self, records: Iterable[Record]) -> None:
         """Upsert records of any types atomically."""
@@ -225,7 +225,6 @@ class GraphStore(ABC):
                 raise InUse(f"{record_type.__name__.lower()} {_key_params(record_type, key)['id']!r} is still "
                             f"referred to by {n} record(s); delete or move them first")
         self._write([Step(f"{QUERY_DIR[record_type]}/delete", _key_params(record_type, key))])
-        self.generation += 1
         return True
 
     def lookup(self, record_type: type[Record], ids: Iterable[str]) -> dict[str, str | None]:
@@ -371,7 +370,6 @@ class GraphStore(ABC):
     def clear(self) -> None:
         """Delete everything in the store (the demo rebuilds its own store so)."""
         self._write([Step("store/clear", {})])
-        self.generation += 1
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind, keyed like the import files."""
