@@ -9,6 +9,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
+from api.security import SAFE_METHODS, same_origin
 from graphcrm.access import NO_AUTH, Forbidden, Principal, Role, authenticate, scope_of
 from graphcrm.policy import Policy
 from graphcrm.services import ReportCache
@@ -44,6 +45,8 @@ def current_key(request: Request, store: StoreDep,
     if not request.app.state.settings.auth:
         return NO_AUTH
     token = credentials.credentials if credentials else request.cookies.get("graphcrm_key")
+    if not credentials and token and request.method not in SAFE_METHODS and not same_origin(request):
+        raise Forbidden("a change authorised by the sign-in cookie must come from this site")  # CSRF
     who = authenticate(store, token) if token else None
     if who is None:
         raise HTTPException(401, "a valid API key is required (Authorization: Bearer …)")

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.routes import analyses, keys, pages, records, transfer
+from api.security import SecurityHeaders
 from api.settings import Settings
 from graphcrm import __version__
 from graphcrm.policy import load_policy
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.reports = ReportCache()
     problems.install(app)
     app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: its headers are on every response, errors too
     for router in records.routers():
         app.include_router(router)
     app.include_router(analyses.router)

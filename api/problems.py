@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from api.security import API_HEADERS
 from graphcrm.access import Forbidden
 from graphcrm.errors import InputError, InUse, NotFound, StoreError
 
@@ -94,4 +95,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(500, "an internal error occurred; it has been logged")
+        response = problem(500, "an internal error occurred; it has been logged")
+        response.headers.update(API_HEADERS)  # this answer is sent outside the SecurityHeaders middleware
+        return response

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     policy: Path | None = None
     max_body_bytes: int = 50 * 1024 * 1024
+    trust_proxy: bool = False
+    """Behind a TLS-terminating reverse proxy: believe its ``X-Forwarded-Proto``
+    (the sign-in cookie is then ``Secure`` when the proxy says https)."""
 
     @model_validator(mode="after")
     def _auth_off_only_on_loopback(self) -> Settings:

@@ -2,7 +2,7 @@
 
 Routes only fetch reports (``graphcrm.services``/``views``) and render them;
 Jinja escapes every string. Sign-in turns an API key into an HttpOnly,
-SameSite=Strict cookie (Secure over HTTPS).
+SameSite=Strict cookie (Secure over HTTPS); the forms refuse cross-site posts.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from fastapi.templating import Jinja2Templates
 
 import viz
 from api.deps import AsOf, PolicyDep, Scope, StoreDep
+from api.security import graph_csp, same_origin, secure_cookie
 from graphcrm import services, views
-from graphcrm.access import NO_AUTH, Principal, authenticate, require_visible, scope_of
+from graphcrm.access import NO_AUTH, Forbidden, Principal, authenticate, require_visible, scope_of
 from graphcrm.errors import NotFound
 from graphcrm.model import Bid
 from graphcrm.store import GraphStore
@@ -35,22 +36,27 @@ HTML = {"response_class": HTMLResponse}
 # --- graph pages (API resources; the UI embeds them) -------------------------------
 
 
+def _graph(html: str) -> HTMLResponse:
+    """A graph page with its own CSP (its scripts by hash); framed by this origin only."""
+    return HTMLResponse(html, headers={"Content-Security-Policy": graph_csp(html), "X-Frame-Options": "SAMEORIGIN"})
+
+
 @router.get("/bids/{id}/graph", summary="Decision chain of a bid (HTML)", **HTML)
 def bid_graph(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
     bid = store.get(Bid, id)
     require_visible(scope, bid.account_id if bid else None, "bid", id)
-    return HTMLResponse(viz.render_decision_chain(views.bid_view(store, id, as_of, policy)))
+    return _graph(viz.render_decision_chain(views.bid_view(store, id, as_of, policy)))
 
 
 @router.get("/accounts/{id}/graph", summary="Account map (HTML)", **HTML)
 def account_graph(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
     require_visible(scope, id, "account", id)
-    return HTMLResponse(viz.render_account_map(views.account_map_view(store, id, as_of, policy)))
+    return _graph(viz.render_account_map(views.account_map_view(store, id, as_of, policy)))
 
 
 @router.get("/portfolio/graph", summary="Portfolio map (HTML)", **HTML)
 def portfolio_graph(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
-    return HTMLResponse(viz.render_portfolio_map(views.portfolio_view(store, as_of, policy, scope)))
+    return _graph(viz.render_portfolio_map(views.portfolio_view(store, as_of, policy, scope)))
 
 
 # --- the web UI ---------------------------------------------------------------------
@@ -72,20 +78,28 @@ def login_form(request: Request) -> HTMLResponse:
     return _page(request, "login.html", None, title="Sign in")
 
 
+def _same_origin_form(request: Request) -> None:
+    """CSRF: a form post from a page of another origin is refused (403)."""
+    if not same_origin(request):
+        raise Forbidden("cross-site form posts are refused")
+
+
 @router.post("/ui/login", include_in_schema=False)
 def login(request: Request, store: StoreDep, key: Annotated[str, Form(max_length=300)]) -> Response:
+    _same_origin_form(request)
     if authenticate(store, key.strip()) is None:
         return _page(request, "login.html", None, title="Sign in", error="That key is not valid.")
     response = RedirectResponse("/ui/", status_code=303)
     response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=8 * 3600, path="/")
+                        secure=secure_cookie(request), max_age=8 * 3600, path="/")
     return response
 
 
 @router.post("/ui/logout", include_in_schema=False)
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    _same_origin_form(request)
     response = RedirectResponse("/ui/login", status_code=303)
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=secure_cookie(request))
     return response
 
 

@@ -1,0 +1,148 @@
+"""Browser-facing defences: security headers with a Content-Security-Policy on every
+response, the same-origin check of state-changing requests that a cookie
+authenticates (CSRF), and whether the sign-in cookie must be ``Secure``.
+
+CSP, by kind of response (the graph pages set their own, see ``graph_csp``):
+
+- API responses (JSON, problems): ``default-src 'none'; frame-ancestors 'none'``.
+- Web UI pages (no script at all): ``script-src 'none'``, styles inline, frames
+  (the graph pages) from this origin only, forms post to this origin only.
+- Graph pages: the two inline scripts (vis-network and the page's own) by their
+  SHA-256 hashes, nothing remote; framed by this origin only (the UI embeds them).
+- ``/docs`` and ``/redoc``: FastAPI's pages load Swagger UI / ReDoc from
+  cdn.jsdelivr.net, so they get a policy that allows that CDN and nothing else remote.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import cache
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+
+__all__ = ["SecurityHeaders", "graph_csp", "same_origin", "secure_cookie", "SAFE_METHODS", "API_HEADERS"]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+UI_CSP = ("default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+          "frame-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
+DOCS_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+            "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
+            "https://cdn.redoc.ly; connect-src 'self'; worker-src blob:; base-uri 'none'; object-src 'none'; "
+            "frame-ancestors 'none'")
+DOCS_PATHS = ("/docs", "/redoc")
+COMMON = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",  # not no-referrer: Chromium then sends "Origin: null" with form posts
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+API_HEADERS = {**COMMON, "content-security-policy": API_CSP, "x-frame-options": "DENY"}
+"""For the 500 problem, which Starlette answers outside every middleware of the app."""
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+@cache
+def _library_hash() -> str:
+    from viz.page import _vis_assets  # the vis-network the pages inline, hashed once
+
+    return _sha256(_vis_assets()[0])
+
+
+def graph_csp(html: str) -> str:
+    """The CSP of a graph page: vis-network's hash (computed from the library file,
+    not from the page) and the hash of the page's last script (its data and
+    start-up code: data reach it through ``tojson``, so no user string can end it).
+    A script anywhere else in the page (an injection) matches neither hash."""
+    start = html.rfind("<script>")
+    end = html.find("</script>", start)
+    hashes = [_library_hash()]
+    if start >= 0 and end > start:
+        hashes.append(_sha256(html[start + len("<script>"):end]))
+    return (f"default-src 'none'; script-src {' '.join(dict.fromkeys(hashes))}; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; object-src 'none'; "
+            "form-action 'none'; frame-ancestors 'self'")
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: the headers above on every HTTP response (errors too);
+    a ``Content-Security-Policy`` or ``X-Frame-Options`` a route set itself is kept."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope.get("path", "")
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                have = {k.decode("latin-1").lower() for k, _ in headers}
+                ctype = next((v.decode("latin-1") for k, v in headers if k.lower() == b"content-type"), "")
+                if path.startswith(DOCS_PATHS):
+                    csp = DOCS_CSP
+                elif ctype.startswith("text/html"):
+                    csp = UI_CSP
+                else:
+                    csp = API_CSP
+                extra = dict(COMMON)
+                extra["content-security-policy"] = csp
+                extra["x-frame-options"] = "DENY"
+                headers += [(k.encode(), v.encode()) for k, v in extra.items() if k not in have]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _netloc(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return parts.netloc.lower()
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a state-changing request may come from a page of this server.
+
+    Refused: ``Sec-Fetch-Site`` other than same-origin/none, an ``Origin`` (or, without
+    one, a ``Referer``) naming another host, or ``Origin: null``. Browsers send
+    ``Origin`` with every form POST; a request with neither header does not come
+    from a browser form (curl, scripts) and is let through — the cookie is
+    SameSite=Strict as well.
+    """
+    host = request.headers.get("host", "").lower()
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return _netloc(origin) == host
+    referer = request.headers.get("referer")
+    if referer is not None:
+        return _netloc(referer) == host
+    return True
+
+
+def secure_cookie(request: Request) -> bool:
+    """Served over HTTPS: directly, or (with ``GRAPHCRM_TRUST_PROXY=true``) as the
+    reverse proxy says in ``X-Forwarded-Proto``."""
+    if request.url.scheme == "https":
+        return True
+    if getattr(request.app.state.settings, "trust_proxy", False):
+        proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+        return proto == "https"
+    return False
