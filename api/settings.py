@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     policy: Path | None = None
     max_body_bytes: int = 50 * 1024 * 1024
+    max_import_rows: int = 5_000_000  # records in one POST /import, all files together
     trust_proxy: bool = False
     """Behind a TLS-terminating reverse proxy: believe its ``X-Forwarded-Proto``
     (the sign-in cookie is then ``Secure`` when the proxy says https)."""

@@ -4,6 +4,19 @@ Reading checks each row against the domain model and collects every problem
 (file, line, column, what is wrong) instead of stopping at the first. Writing
 produces the same format in a canonical order, so export → load → export gives
 identical files.
+
+Spreadsheet formulas (OWASP "CSV injection"): ``write_csv_dir`` puts a ``'``
+before every text cell that starts with ``=``, ``+``, ``-``, ``@``, TAB, CR or
+``'`` itself, so a spreadsheet shows the text instead of running it; numbers,
+dates and booleans are written as they are. The CSV reader undoes exactly that:
+a cell that starts with ``'`` followed by one of ``= + - @ TAB CR '`` loses the
+first ``'``. So ``=cmd|' /C calc'!A0`` is exported as ``'=cmd|' /C calc'!A0``,
+``'=x`` as ``''=x``, and both load back as they were. JSON is written and read
+verbatim.
+
+Limits (each a clean ``InputError``): ``MAX_ROWS`` records in one import (all
+files together), ``MAX_FIELD`` characters in one CSV cell, ``MAX_JSON_DEPTH``
+levels of JSON nesting (the format needs 4); the model caps every string field.
 """
 
 from __future__ import annotations
@@ -12,8 +25,11 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import attrgetter
 from pathlib import Path
 from sys import intern
@@ -30,8 +46,17 @@ __all__ = [
 ]
 
 FILES: dict[str, type[Record]] = {t.FILE: t for t in RECORD_TYPES}
-MAX_FIELD = 100_000
+MAX_FIELD = 100_000  # characters in one CSV cell
+MAX_ROWS = 20_000_000  # records (rows, items) in one import, all files together
+MAX_JSON_DEPTH = 16  # levels of nesting in the JSON form (the format itself needs 4)
 csv.field_size_limit(MAX_FIELD)
+
+# Export puts a ' before text cells starting with one of these (see the module docstring).
+_FORMULA_START = "=+-@\t\r'"
+_ESCAPED = frozenset(_FORMULA_START)
+# Where a cell of CSV text may start with ' and one of _FORMULA_START (possibly inside
+# quotes): a cheap test whether a file needs the reader's undoing at all.
+_QUOTED_FORMULA = re.compile(r"""(?:\A|[,\r\n])"?'[=+\-@\t\r']""")
 
 
 @dataclass(frozen=True)
@@ -57,11 +82,15 @@ def columns(record_type: type[Record]) -> list[str]:
 
 def read_path(path: Path) -> Source:
     """Read a directory of CSV files or a ``.json`` file. Raises ``InputError``."""
-    if path.is_dir():
-        return read_csv_dir(path)
-    if path.is_file() and path.suffix.lower() == ".json":
-        return read_json(path)
-    if not path.exists():
+    try:
+        if path.is_dir():
+            return read_csv_dir(path)
+        if path.is_file() and path.suffix.lower() == ".json":
+            return read_json(path)
+        exists = path.exists()
+    except OSError as e:  # a name too long, a loop of links, …
+        raise InputError([Issue(str(path), None, None, None, f"cannot be read: {e.strerror or e}")]) from None
+    if not exists:
         raise InputError([Issue(str(path), None, None, None, "no such file or directory")])
     raise InputError([Issue(str(path), None, None, None,
                             "expected a directory of CSV files or a .json file")])
@@ -70,8 +99,26 @@ def read_path(path: Path) -> Source:
 # --- reading ---------------------------------------------------------------------
 
 
+def _short(value: Any, limit: int = 120) -> str:
+    """``repr(value)``, cut to about ``limit`` characters: a message never repeats a huge input."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 12]}… ({len(text)} characters)"
+
+
+def _name(text: str) -> str:
+    """A column or key name as given, or shortened and quoted when long or odd."""
+    return text if len(text) <= 120 and text.isprintable() else _short(text)
+
+
 def _describe(error: dict[str, Any]) -> tuple[str | None, str]:
-    """A pydantic error as (field, message) in our words."""
+    """A pydantic error as (field, message) in our words; long inputs are shortened."""
+    field, message = _explain(error)
+    if field is not None:
+        field = _name(field)
+    return field, message if len(message) <= 400 else f"{message[:380]}… ({len(message)} characters)"
+
+
+def _explain(error: dict[str, Any]) -> tuple[str | None, str]:
     loc = [str(p) for p in error["loc"]]
     field = loc[0] if loc else None
     kind, ctx, got = error["type"], error.get("ctx", {}), error.get("input")
@@ -80,21 +127,21 @@ def _describe(error: dict[str, Any]) -> tuple[str | None, str]:
     if kind == "extra_forbidden":
         return field, "is not a known field"
     if kind == "enum":
-        return field, f"must be one of {ctx.get('expected', '').replace(chr(39), '')}, got {got!r}"
+        return field, f"must be one of {ctx.get('expected', '').replace(chr(39), '')}, got {_short(got)}"
     if kind in ("int_parsing", "int_from_float", "int_type"):
-        return field, f"must be a whole number, got {got!r}"
+        return field, f"must be a whole number, got {_short(got)}"
     if kind in ("float_parsing", "float_type", "finite_number"):
-        return field, f"must be a number, got {got!r}"
+        return field, f"must be a number, got {_short(got)}"
     if kind in ("bool_parsing", "bool_type"):
-        return field, f"must be true or false, got {got!r}"
+        return field, f"must be true or false, got {_short(got)}"
     if kind in ("greater_than_equal", "greater_than"):
-        return field, f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {got!r}"
+        return field, f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {_short(got)}"
     if kind == "string_too_long":
         return field, f"must be at most {ctx['max_length']} characters, got {len(got)}"
     if kind == "string_too_short":
         return field, "must not be empty"
     if kind == "string_pattern_mismatch":
-        return field, f"has the wrong form: {got!r}"
+        return field, f"has the wrong form: {_short(got)}"
     message = error["msg"]
     if not loc and ": " in message:  # model-level checks name their field first
         field, _, message = message.partition(": ")
@@ -122,37 +169,68 @@ def _validate(record_type: type[Record], raw: dict[str, Any], where: str,
     return record
 
 
-def _csv_rows(path: Path, issues: list[Issue]) -> Iterator[tuple[int, list[str]]]:
-    """(first line, cells) of each CSV record; decoding problems become issues."""
+def _csv_text(path: Path, issues: list[Issue]) -> str | None:
+    """The text of a CSV file, or None after adding why it cannot be read."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        if not path.is_file():
+            issues.append(Issue(path.name, None, None, None, "is not a file"))
+            return None
+        data = path.read_bytes()
+    except OSError as e:  # a dangling link, no permission, …
+        issues.append(Issue(path.name, None, None, None, f"cannot be read: {e.strerror or e}"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        line = path.read_bytes()[: e.start].count(b"\n") + 1
+        line = data[: e.start].count(b"\n") + 1
         issues.append(Issue(path.name, line, None, None, "is not UTF-8 text"))
-        return
+        return None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         issues.append(Issue(path.name, line, None, None, "contains a NUL byte"))
-        return
+        return None
+    return text
+
+
+def _csv_rows(name: str, text: str, issues: list[Issue], budget: list[int]) -> Iterator[tuple[int, list[str]]]:
+    """(first line, cells) of each CSV record: the header and at most ``budget[0]``
+    rows after it (``budget[0]`` goes down by the rows read; to -1 when more were left)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    start = 1
+    start, n = 1, 0
     try:
-        for cells in reader:
+        for n, cells in enumerate(islice(reader, budget[0] + 1), 1):
             yield start, cells
             start = reader.line_num + 1
+        budget[0] -= max(n - 1, 0)
+        if n and next(reader, None) is not None:
+            budget[0] = -1
+            issues.append(Issue(name, start, None, None, f"goes past the limit of {MAX_ROWS} rows in one import"))
     except csv.Error as e:
-        issues.append(Issue(path.name, reader.line_num, None, None, f"is not valid CSV: {e}"))
+        budget[0] -= max(n - 1, 0)
+        if "field larger than field limit" in str(e):
+            issues.append(Issue(name, reader.line_num, None, None,
+                                f"has a cell longer than {MAX_FIELD} characters (the limit)"))
+        else:
+            issues.append(Issue(name, reader.line_num, None, None, f"is not valid CSV: {e}"))
 
 
-def read_csv_dir(directory: Path) -> Source:
+def _unquote(cell: str) -> str:
+    """A cell without the ' that export puts before formula-like text (module docstring)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in _ESCAPED else cell
+
+
+def read_csv_dir(directory: Path, max_rows: int | None = None) -> Source:
     """Read every import CSV file of a directory (each is optional).
 
     Raises ``InputError`` listing every problem: unknown files or columns,
-    rows that break the model, duplicated keys.
+    rows that break the model, duplicated keys, more than ``max_rows``
+    (default ``MAX_ROWS``) rows in all.
     """
+    csv.field_size_limit(MAX_FIELD)
     issues: list[Issue] = []
     lists: dict[str, list[Record]] = {}
     places: dict[str, list[tuple[str, int | None, int | None]]] = {}
+    budget = [MAX_ROWS if max_rows is None else max_rows]
     for path in sorted(directory.iterdir()):
         if path.suffix.lower() != ".csv":
             continue
@@ -161,25 +239,35 @@ def read_csv_dir(directory: Path) -> Source:
             issues.append(Issue(path.name, None, None, None,
                                 f"is not an import file (expected one of: {', '.join(FILES)})"))
             continue
+        if budget[0] < 0:
+            break  # the row limit is reached: the rest is not read
         key = Dataset.field_for(record_type)
         lists[key], places[key] = [], []
-        rows = _csv_rows(path, issues)
+        text = _csv_text(path, issues)
+        if text is None:
+            continue
+        unquote = "'" in text and _QUOTED_FORMULA.search(text) is not None
+        rows = _csv_rows(path.name, text, issues, budget)
         header = next(rows, None)
         if header is None:
             continue
-        names = header[1]
+        names = [_unquote(n) for n in header[1]] if unquote else header[1]
         known = columns(record_type)
         bad = [n for n in names if n not in known]
-        dupes = {n for n in names if names.count(n) > 1}
-        for n in bad:
-            issues.append(Issue(path.name, 1, None, n, f"is not a column of {path.name} "
+        dupes = [n for n, k in Counter(names).items() if k > 1 and n in known]
+        for n in bad[:10]:
+            issues.append(Issue(path.name, 1, None, _name(n), f"is not a column of {path.name} "
                                 f"(expected: {', '.join(known)})"))
+        if len(bad) > 10:
+            issues.append(Issue(path.name, 1, None, None, f"has {len(bad) - 10} more unknown columns"))
         for n in sorted(dupes):
             issues.append(Issue(path.name, 1, None, n, "appears twice in the header"))
         missing = [n for n, f in record_type.model_fields.items() if f.is_required() and n not in names]
         for n in missing:
             issues.append(Issue(path.name, 1, None, n, "required column is missing"))
         if bad or dupes or missing:
+            for _ in rows:  # still count the rows against the limit
+                pass
             continue
         name, width, records, where = path.name, len(names), lists[key], places[key]  # hot loop below
         ids = {n for n in names if n in _REFERENCE_COLUMNS}  # repeated across files: share them
@@ -188,6 +276,8 @@ def read_csv_dir(directory: Path) -> Source:
                 if any(cells):  # not a blank line
                     issues.append(Issue(name, line, None, None, f"has {len(cells)} cells, the header has {width}"))
                 continue
+            if unquote:
+                cells = [_unquote(v) for v in cells]
             raw = {n: intern(v) if n in ids else v for n, v in zip(names, cells) if v}
             if not raw:
                 continue  # a line of empty cells
@@ -206,17 +296,60 @@ def read_json(path: Path) -> Source:
     name = path.name
     try:
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except OSError as e:
+        raise InputError([Issue(name, None, None, None, f"cannot be read: {e.strerror or e}")]) from None
     except UnicodeDecodeError:
         raise InputError([Issue(name, None, None, None, "is not UTF-8 text")]) from None
     except json.JSONDecodeError as e:
         raise InputError([Issue(name, e.lineno, None, None, f"is not valid JSON: {e.msg}")]) from None
+    except RecursionError:
+        raise InputError([Issue(name, None, None, None, _TOO_DEEP.format(MAX_JSON_DEPTH))]) from None
+    except ValueError:  # a number of more than 4,300 digits
+        raise InputError([Issue(name, None, None, None, "has a number of more than 4300 digits")]) from None
     return read_document(doc, name)
 
 
-def read_document(doc: Any, name: str = "import.json") -> Source:
-    """Validate an already parsed JSON document of the import format."""
+_TOO_DEEP = "nests deeper than {} levels (the limit)"
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests lists and objects more than ``limit`` levels deep."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    for _ in range(limit):
+        below = []
+        for v in level:
+            below += [c for c in (v.values() if isinstance(v, dict) else v) if isinstance(c, (dict, list))]
+        if not below:
+            return False
+        level = below
+    return bool(level)
+
+
+def _depth_issue(doc: dict, name: str) -> Issue:
+    """Where a document that nests too deeply does so: the first list or item."""
+    message = _TOO_DEEP.format(MAX_JSON_DEPTH)
+    for key, items in doc.items():
+        if isinstance(items, list):
+            for i, item in enumerate(items):
+                if _too_deep(item, MAX_JSON_DEPTH - 2):
+                    return Issue(f"{name}: {_name(key)}", None, i, None, message)
+        if _too_deep(items, MAX_JSON_DEPTH - 1):
+            return Issue(name, None, None, _name(key), message)
+    return Issue(name, None, None, None, message)
+
+
+def read_document(doc: Any, name: str = "import.json", max_rows: int | None = None) -> Source:
+    """Validate an already parsed JSON document of the import format (at most
+    ``max_rows`` records, default ``MAX_ROWS``; ``MAX_JSON_DEPTH`` levels deep)."""
     if not isinstance(doc, dict):
         raise InputError([Issue(name, None, None, None, "must be a JSON object of lists")])
+    limit = MAX_ROWS if max_rows is None else max_rows
+    total = sum(len(items) for items in doc.values() if isinstance(items, list))
+    if total > limit:
+        raise InputError([Issue(name, None, None, None,
+                                f"has {total} records, more than the limit of {limit} in one import")])
+    if _too_deep(doc, MAX_JSON_DEPTH):
+        raise InputError([_depth_issue(doc, name)])
     issues: list[Issue] = []
     lists: dict[str, list[Record]] = {}
     places: dict[str, list[tuple[str, int | None, int | None]]] = {}
@@ -224,7 +357,7 @@ def read_document(doc: Any, name: str = "import.json") -> Source:
     for key, items in doc.items():
         record_type = by_field.get(key)
         if record_type is None:
-            issues.append(Issue(name, None, None, key, f"is not a list of the import format "
+            issues.append(Issue(name, None, None, _name(key), f"is not a list of the import format "
                                 f"(expected: {', '.join(by_field)})"))
             continue
         if not isinstance(items, list):
@@ -268,6 +401,8 @@ def _finish(lists: dict[str, list[Record]],
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, str):  # text: formula-like text gets a ' (module docstring)
+        return "'" + value if value[:1] in _ESCAPED else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -277,7 +412,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
-        return ";".join(value)
+        return _cell(";".join(value))
     return str(value)
 
 
@@ -289,9 +424,13 @@ def write_csv_dir(data: Dataset, directory: Path) -> list[Path]:
         path = directory / t.FILE
         with path.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f, lineterminator="\n")
+            # The csv module quotes a cell with \n but not one with only \r (not in the
+            # line terminator), which a reader takes for a line end: such rows are quoted.
+            quoted = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
             writer.writerow(columns(t))
             for record in data.sorted().records(t):
-                writer.writerow([_cell(getattr(record, c)) for c in columns(t)])
+                row = [_cell(getattr(record, c)) for c in columns(t)]
+                (quoted if any("\r" in c for c in row) else writer).writerow(row)
         written.append(path)
     return written
 

@@ -26,7 +26,7 @@ MAX_ZIP_MEMBERS = 50
 MAX_UNZIPPED = 500 * 2**20
 
 
-def _from_zip(content: bytes) -> Any:
+def _from_zip(content: bytes, max_rows: int) -> Any:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
@@ -48,7 +48,7 @@ def _from_zip(content: bytes) -> Any:
                 except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as e:
                     raise InputError([Issue(base, None, None, None, f"cannot be unpacked: {e}")],
                                      "the upload") from None
-        return read_csv_dir(Path(tmp))
+        return read_csv_dir(Path(tmp), max_rows)
 
 
 @router.post("/import", summary="Load the import format (JSON, or a zip of the CSV files)",
@@ -58,15 +58,16 @@ def _from_zip(content: bytes) -> Any:
                  "application/zip": {"schema": {"type": "string", "format": "binary"}}}, "required": True}})
 async def import_data(request: Request, store: StoreDep, dry_run: bool = False) -> dict[str, Any]:
     content = await request.body()
+    max_rows = request.app.state.settings.max_import_rows
     kind = request.headers.get("content-type", "").split(";")[0].strip()
     if kind == "application/zip":
-        source = _from_zip(content)
+        source = _from_zip(content, max_rows)
     elif kind == "application/json":
         try:
             doc = json.loads(content)
         except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, huge ints, deep nesting
             raise InputError([Issue("body", None, None, None, f"is not valid JSON: {e}")], "the upload") from None
-        source = read_document(doc, "body")
+        source = read_document(doc, "body", max_rows)
     else:
         raise InputError([Issue("body", None, None, None, "send application/json or application/zip")], "the upload")
     counts = load_source(source, store, dry_run=dry_run)
