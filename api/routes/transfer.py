@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.deps import CurrentKey, StoreDep, admin_only
@@ -58,8 +59,14 @@ def _from_zip(content: bytes, max_rows: int) -> Any:
                  "application/zip": {"schema": {"type": "string", "format": "binary"}}}, "required": True}})
 async def import_data(request: Request, store: StoreDep, dry_run: bool = False) -> dict[str, Any]:
     content = await request.body()
-    max_rows = request.app.state.settings.max_import_rows
     kind = request.headers.get("content-type", "").split(";")[0].strip()
+    # Parsing, validating and writing take seconds for a big upload: in a worker
+    # thread, so the event loop goes on answering other requests meanwhile.
+    counts = await run_in_threadpool(_import, content, kind, store, dry_run, request.app.state.settings.max_import_rows)
+    return {"dry_run": dry_run, "counts": counts}
+
+
+def _import(content: bytes, kind: str, store, dry_run: bool, max_rows: int) -> dict[str, int]:
     if kind == "application/zip":
         source = _from_zip(content, max_rows)
     elif kind == "application/json":
@@ -70,8 +77,7 @@ async def import_data(request: Request, store: StoreDep, dry_run: bool = False) 
         source = read_document(doc, "body", max_rows)
     else:
         raise InputError([Issue("body", None, None, None, "send application/json or application/zip")], "the upload")
-    counts = load_source(source, store, dry_run=dry_run)
-    return {"dry_run": dry_run, "counts": counts}
+    return load_source(source, store, dry_run=dry_run)
 
 
 @router.get("/export", summary="The whole store in the import format (JSON)")
