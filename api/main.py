@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api import problems
 from api.routes import analyses, keys, pages, records, transfer
@@ -63,8 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.store.close()
 
-    app = FastAPI(title="graphcrm", version=__version__, lifespan=lifespan, responses=problems.RESPONSES,
-                  description="Stakeholder and decision-chain maps for B2B account teams.")
+    # FastAPIOffline: /docs and /redoc serve Swagger UI and ReDoc from the package, not a CDN
+    app = FastAPIOffline(title="graphcrm", version=__version__, lifespan=lifespan, responses=problems.RESPONSES,
+                         description="Stakeholder and decision-chain maps for B2B account teams.")
     app.state.settings = settings
     app.state.policy = load_policy(settings.policy)
     app.state.reports = ReportCache()

@@ -9,8 +9,9 @@ CSP, by kind of response (the graph pages set their own, see ``graph_csp``):
   (the graph pages) from this origin only, forms post to this origin only.
 - Graph pages: the two inline scripts (vis-network and the page's own) by their
   SHA-256 hashes, nothing remote; framed by this origin only (the UI embeds them).
-- ``/docs`` and ``/redoc``: FastAPI's pages load Swagger UI / ReDoc from
-  cdn.jsdelivr.net, so they get a policy that allows that CDN and nothing else remote.
+- ``/docs`` and ``/redoc``: Swagger UI / ReDoc, served from the package
+  (``fastapi-offline``, no CDN); their start-up scripts are inline, so scripts from
+  this origin and inline, and nothing remote.
 """
 
 from __future__ import annotations
@@ -29,10 +30,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 UI_CSP = ("default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
           "frame-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
-DOCS_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-            "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
-            "https://cdn.redoc.ly; connect-src 'self'; worker-src blob:; base-uri 'none'; object-src 'none'; "
+DOCS_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; worker-src blob:; base-uri 'none'; object-src 'none'; "
             "frame-ancestors 'none'")
 DOCS_PATHS = ("/docs", "/redoc")
 COMMON = {

@@ -176,6 +176,23 @@ def test_every_response_has_security_headers(env, method, path, auth, status):
         assert "script-src 'none'" in csp and "form-action 'self'" in csp and "frame-src 'self'" in csp
 
 
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_api_docs_load_nothing_from_another_site(env, path):
+    """Swagger UI and ReDoc are served from the package: the page names no remote
+    URL, its own scripts and styles answer, and its CSP allows nothing remote."""
+    import re
+
+    page = env.client.get(path)
+    assert page.status_code == 200
+    assert "content-security-policy" in page.headers and "https:" not in page.headers["content-security-policy"]
+    urls = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']|url:\s*'([^']+)'""", page.text)
+    assert urls
+    for url in (a or b for a, b in urls):
+        assert not re.match(r"(?i)(https?:)?//", url), url
+        if url.endswith((".js", ".css", ".png")):
+            assert env.client.get(url).status_code == 200, url
+
+
 def test_an_internal_error_has_security_headers_too(env, monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
