@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from api import problems
-from api.routes import analyses, keys, pages, records, transfer
+from api.routes import analyses, audit, keys, pages, records, transfer
 from api.security import SecurityHeaders
 from api.settings import Settings
 from graphcrm import __version__
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(analyses.router)
     app.include_router(transfer.router)
+    app.include_router(audit.router)
     app.include_router(keys.router)
     app.include_router(pages.router)
     return app

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ValidationError
 
+from graphcrm.audit import Actor
 from graphcrm.errors import GraphcrmError, InputError, Issue, NotFound
 from graphcrm.model import (
     Account, ApiKey, BidRole, Influence, Record, Relationship, Rep, Bid, Contact,
@@ -54,8 +55,16 @@ class Principal(BaseModel):
     def can_write(self) -> bool:
         return self.role in (Role.admin, Role.member)
 
+    def actor(self, via: str) -> Actor:
+        """Who this is in the audit trail: the key's name; for a server without
+        authentication (loopback only), the OS user who runs it."""
+        if self.key_id == NO_AUTH_ID:
+            return Actor.os_user(f"{via} (no auth)")
+        return Actor.key(self.name, via)
 
-NO_AUTH = Principal(key_id="-", name="no-auth", role=Role.admin)
+
+NO_AUTH_ID = "-"
+NO_AUTH = Principal(key_id=NO_AUTH_ID, name="no-auth", role=Role.admin)
 """The principal of a server started with ``--no-auth`` (loopback only)."""
 
 
@@ -64,7 +73,7 @@ def _hash(secret: str) -> str:
 
 
 def create_key(store: GraphStore, role: Role | str, name: str, rep_id: str | None = None,
-               now: dt.datetime | None = None) -> tuple[str, ApiKey]:
+               now: dt.datetime | None = None, actor: Actor | None = None) -> tuple[str, ApiKey]:
     """Create a key; returns the token (shown once) and the stored record.
 
     A member key needs a rep; other roles must not have one.
@@ -83,7 +92,7 @@ def create_key(store: GraphStore, role: Role | str, name: str, rep_id: str | Non
     except ValidationError as e:
         raise InputError([Issue("key", None, None, str(err["loc"][0]), err["msg"]) for err in e.errors()],
                          "the key") from None
-    store.put_api_key(key)
+    store.put_api_key(key, actor)
     return f"gcrm_{key_id}_{secret}", key
 
 
@@ -102,13 +111,13 @@ def authenticate(store: GraphStore, token: str) -> Principal | None:
     return Principal(key_id=key.id, name=key.name, role=Role(key.role), rep_id=key.rep_id)
 
 
-def revoke_key(store: GraphStore, key_id: str) -> ApiKey:
+def revoke_key(store: GraphStore, key_id: str, actor: Actor | None = None) -> ApiKey:
     key = store.get_api_key(key_id)
     if key is None:
         raise NotFound("key", key_id)
     if key.revoked is None:
         key = key.model_copy(update={"revoked": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)})
-        store.put_api_key(key)
+        store.put_api_key(key, actor)
     return key
 
 

@@ -24,6 +24,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from graphcrm import access, fileformat, generate, report_text, services
+from graphcrm.audit import Actor
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
 from graphcrm.model import Dataset, Tier
@@ -107,7 +108,7 @@ def load_cmd(
 ) -> None:
     """Validate and load the import format, all or nothing."""
     with _store(_db(ctx)) as store, _progress_bar("loading") as advance:
-        counts = load(path, store, dry_run=dry_run, progress=advance)
+        counts = load(path, store, dry_run=dry_run, progress=advance, actor=Actor.os_user("cli load"))
     verb = "valid; nothing written (dry run)" if dry_run else f"loaded into {describe(_db(ctx))}"
     out.print(_counts_table(counts, escape(f"{path}: {verb}")))
 
@@ -139,15 +140,15 @@ def export_cmd(
     format: Annotated[ExportFormat, typer.Option("--format", help="csv: one file per kind; json: one file.")]
     = ExportFormat.csv,
 ) -> None:
-    """Write the whole store back in the import format."""
+    """Write the whole store back in the import format, with its audit trail."""
     with _store(_db(ctx)) as store:
-        data = store.export()
+        data, trail = store.export(), store.audit_trail()
     if format is ExportFormat.csv:
-        written = fileformat.write_csv_dir(data, target)
+        written = fileformat.write_csv_dir(data, target, trail)
         out.print(f"wrote {len(written)} files to {target}")
     else:
         path = target / "graphcrm.json" if target.is_dir() or not target.suffix else target
-        fileformat.write_json(data, path)
+        fileformat.write_json(data, path, trail)
         out.print(f"wrote {path}")
 
 
@@ -264,7 +265,8 @@ def keys_create(
 ) -> None:
     """Create an API key and print it: it is stored only as a hash and never shown again."""
     with _store(_db(ctx)) as store:
-        token, key = access.create_key(store, role.value, name or f"{role.value} key", rep)
+        token, key = access.create_key(store, role.value, name or f"{role.value} key", rep,
+                                       actor=Actor.os_user("cli keys"))
     err.print(f"created key {escape(key.id)} ({key.role}{', rep ' + escape(key.rep_id) if key.rep_id else ''}); "
               "copy it now, it is not shown again:", highlight=False)
     sys.stdout.write(token + "\n")
@@ -287,8 +289,38 @@ def keys_list(ctx: typer.Context) -> None:
 def keys_revoke(ctx: typer.Context, key_id: str) -> None:
     """Revoke an API key: it stops working at once."""
     with _store(_db(ctx)) as store:
-        access.revoke_key(store, key_id)
+        access.revoke_key(store, key_id, Actor.os_user("cli keys"))
     out.print(f"revoked {escape(key_id)}")
+
+
+def _moment(value: Optional[str], option: str) -> Optional[dt.datetime]:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC): {value!r}",
+                                 param_hint=option) from None
+
+
+@app.command("audit")
+def audit_cmd(
+    ctx: typer.Context,
+    since: Annotated[Optional[str], typer.Option("--since", help="Entries at or after this day or time (UTC).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Entries before this day or time (UTC).")] = None,
+    account: Annotated[Optional[str], typer.Option("--account", help="Entries of this account only.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Entries about this kind of record only "
+                                                                "(contact, relationship, api_key …).")] = None,
+    key: Annotated[Optional[str], typer.Option("--key", help="Entries about this record only (its id, or "
+                                                              "rep_id/contact_id …).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many entries.")] = 50,
+    json: JsonOpt = False,
+) -> None:
+    """Who changed what, and when: the audit trail, newest first."""
+    with _store(_db(ctx)) as store:
+        entries, count = store.audit(_moment(since, "--since"), _moment(until, "--until"), account, kind, key,
+                                     limit=limit)
+    _emit(services.AuditPage(data=entries, count=count), json, report_text.audit)
 
 
 @app.command("serve")
@@ -378,7 +410,7 @@ def demo_cmd(ctx: typer.Context) -> None:
     url = ctx.obj["db"] or DEMO_DB
     with _store(url) as store:
         store.clear()
-        load(SEEDS_DIR, store)
+        load(SEEDS_DIR, store, actor=Actor.os_user("cli demo"))
         counts = store.counts()
         data = store.export()
         policy = Policy()

@@ -37,6 +37,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from graphcrm.audit import AuditEntry
 from graphcrm.errors import InputError, Issue
 from graphcrm.model import RECORD_TYPES, Dataset, Record
 
@@ -45,7 +46,10 @@ __all__ = [
     "write_json", "FILES",
 ]
 
-FILES: dict[str, type[Record]] = {t.FILE: t for t in RECORD_TYPES}
+FILES: dict[str, type[Record] | type[AuditEntry]] = {**{t.FILE: t for t in RECORD_TYPES}, AuditEntry.FILE: AuditEntry}
+"""Each import file's record type; ``audit.csv`` holds an exported audit trail."""
+AUDIT = "audit"
+"""The JSON list (and ``Source`` field) of audit entries."""
 MAX_FIELD = 100_000  # characters in one CSV cell
 MAX_ROWS = 20_000_000  # records (rows, items) in one import, all files together
 MAX_JSON_DEPTH = 16  # levels of nesting in the JSON form (the format itself needs 4)
@@ -69,6 +73,8 @@ class Source:
 
     data: Dataset
     places: dict[str, list[tuple[str, int | None, int | None]]] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+    """Audit entries of an exported trail (``places["audit"]`` says where each is)."""
 
     def issue(self, field_name: str, index: int, column: str | None, message: str) -> Issue:
         where, line, item = self.places[field_name][index]
@@ -150,7 +156,7 @@ def _explain(error: dict[str, Any]) -> tuple[str | None, str]:
 
 _REFERENCE_COLUMNS = {"id", "account_id", "unit_id", "parent_id", "parent_unit_id", "reports_to", "rep_id",
                       "contact_id", "source_id", "target_id", "bid_id"}
-_ALL_FIELDS: dict[type[Record], set[str]] = {t: set(t.model_fields) for t in RECORD_TYPES}
+_ALL_FIELDS: dict[type, set[str]] = {t: set(t.model_fields) for t in FILES.values()}
 
 
 def _validate(record_type: type[Record], raw: dict[str, Any], where: str,
@@ -241,7 +247,7 @@ def read_csv_dir(directory: Path, max_rows: int | None = None) -> Source:
             continue
         if budget[0] < 0:
             break  # the row limit is reached: the rest is not read
-        key = Dataset.field_for(record_type)
+        key = _field(record_type)
         lists[key], places[key] = [], []
         text = _csv_text(path, issues)
         if text is None:
@@ -353,7 +359,7 @@ def read_document(doc: Any, name: str = "import.json", max_rows: int | None = No
     issues: list[Issue] = []
     lists: dict[str, list[Record]] = {}
     places: dict[str, list[tuple[str, int | None, int | None]]] = {}
-    by_field = {Dataset.field_for(t): t for t in RECORD_TYPES}
+    by_field = {_field(t): t for t in FILES.values()}
     for key, items in doc.items():
         record_type = by_field.get(key)
         if record_type is None:
@@ -394,7 +400,12 @@ def _finish(lists: dict[str, list[Record]],
                                     f"duplicated {what} {'/'.join(record.key)!r} (first at {at})"))
     if issues:
         raise InputError(issues)
-    return Source(Dataset(**lists), places)
+    audit = lists.pop(AUDIT, [])
+    return Source(Dataset(**lists), places, audit)
+
+
+def _field(record_type: type[Record] | type[AuditEntry]) -> str:
+    return AUDIT if record_type is AuditEntry else Dataset.field_for(record_type)
 
 
 # --- writing ---------------------------------------------------------------------
@@ -413,14 +424,19 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list):
         return _cell(";".join(value))
+    if isinstance(value, dict):  # an audit entry's before/after
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return str(value)
 
 
-def write_csv_dir(data: Dataset, directory: Path) -> list[Path]:
-    """Write one CSV file per record type (all of them, headers even when empty)."""
+def write_csv_dir(data: Dataset, directory: Path, audit: list[AuditEntry] | None = None) -> list[Path]:
+    """Write one CSV file per record type (all of them, headers even when empty),
+    and ``audit.csv`` when given the audit trail."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for t in RECORD_TYPES:
+    data = data.sorted()
+    tables = [(t, data.records(t)) for t in RECORD_TYPES]
+    for t, records in tables + ([(AuditEntry, audit)] if audit is not None else []):
         path = directory / t.FILE
         with path.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f, lineterminator="\n")
@@ -428,17 +444,20 @@ def write_csv_dir(data: Dataset, directory: Path) -> list[Path]:
             # line terminator), which a reader takes for a line end: such rows are quoted.
             quoted = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
             writer.writerow(columns(t))
-            for record in data.sorted().records(t):
+            for record in records:
                 row = [_cell(getattr(record, c)) for c in columns(t)]
                 (quoted if any("\r" in c for c in row) else writer).writerow(row)
         written.append(path)
     return written
 
 
-def write_json(data: Dataset, path: Path) -> Path:
-    """Write the single-JSON form, records without their empty fields."""
+def write_json(data: Dataset, path: Path, audit: list[AuditEntry] | None = None) -> Path:
+    """Write the single-JSON form, records without their empty fields (and the
+    audit trail as ``"audit"`` when given)."""
     doc = {field: [r.model_dump(mode="json", exclude_none=True) for r in records]
            for field, records in data.sorted()}
+    if audit is not None:
+        doc[AUDIT] = [e.model_dump(mode="json", exclude_none=True) for e in audit]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path

@@ -12,13 +12,14 @@ from collections.abc import Collection, Iterator
 from operator import attrgetter
 from pathlib import Path
 
+from graphcrm.audit import Actor, AuditEntry
 from graphcrm.errors import InputError, Issue
-from graphcrm.fileformat import Source, read_path
+from graphcrm.fileformat import AUDIT, Source, read_path
 from graphcrm.gc_pause import paused_gc
 from graphcrm.model import Account, Bid, Contact, Rep, Unit
 from graphcrm.store.port import GraphStore, Progress
 
-__all__ = ["load", "load_source", "check_references"]
+__all__ = ["load", "load_source", "check_references", "new_history"]
 
 # (Dataset field, column, referenced type, must the target be in the record's account?)
 # The record's account is its account_id column, or for bid_roles the bid's account,
@@ -129,19 +130,41 @@ def _cycles(source: Source, field: str, column: str) -> list[Issue]:
     return issues
 
 
+def new_history(source: Source, store: GraphStore) -> list[AuditEntry]:
+    """The audit entries of ``source`` (an exported trail) that the store lacks.
+
+    Raises ``InputError`` for an entry whose id the store holds with other
+    values: the trail is only ever added to, never rewritten.
+    """
+    held = store.audit_entries(e.id for e in source.audit)
+    issues = [source.issue(AUDIT, i, "id", f"audit entry {e.id!r} is stored with other values; "
+                                           "a trail is only added to, never rewritten")
+              for i, e in enumerate(source.audit) if e.id in held and held[e.id] != e]
+    if issues:
+        raise InputError(issues)
+    return [e for e in source.audit if e.id not in held]
+
+
 def load_source(source: Source, store: GraphStore, dry_run: bool = False,
-                progress: Progress | None = None, scope: Collection[str] | None = None) -> dict[str, int]:
+                progress: Progress | None = None, scope: Collection[str] | None = None,
+                actor: Actor | None = None) -> dict[str, int]:
     """Check references of already parsed records (see ``check_references`` for
-    ``scope``), then write them (unless dry_run). Returns the records per kind.
+    ``scope``) and the audit entries it carries (``new_history``), then write
+    them (unless dry_run) in one transaction, recorded as written by ``actor``.
+    Returns the records per kind (and ``audit``: the entries it carries, if any).
     """
     check_references(source, store, scope)
+    history = new_history(source, store)
     if not dry_run:
-        store.apply(source.data, progress)
-    return source.data.counts()
+        store.apply(source.data, progress, actor, history)
+    counts = source.data.counts()
+    if source.audit:
+        counts[AUDIT] = len(source.audit)
+    return counts
 
 
 def load(path: Path, store: GraphStore, dry_run: bool = False,
-         progress: Progress | None = None) -> dict[str, int]:
+         progress: Progress | None = None, actor: Actor | None = None) -> dict[str, int]:
     """Validate and load a directory of CSV files or a JSON file, atomically.
 
     Parameters
@@ -153,6 +176,8 @@ def load(path: Path, store: GraphStore, dry_run: bool = False,
         Validate only; write nothing.
     progress : callable, optional
         Called as ``progress(rows_done, rows_total)`` while writing.
+    actor : Actor, optional
+        Who loads, for the audit trail (default: the OS user).
 
     Returns
     -------
@@ -165,4 +190,4 @@ def load(path: Path, store: GraphStore, dry_run: bool = False,
         Every problem found; nothing was written.
     """
     with paused_gc():
-        return load_source(read_path(Path(path)), store, dry_run, progress)
+        return load_source(read_path(Path(path)), store, dry_run, progress, actor=actor)

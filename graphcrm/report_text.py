@@ -17,9 +17,9 @@ from graphcrm.analysis.departure import DepartureReport
 from graphcrm.analysis.gaps import GapsReport, Layers
 from graphcrm.analysis.influence import InfluenceReport
 from graphcrm.analysis.paths import WarmPath
-from graphcrm.services import PathsReport, RisksReport
+from graphcrm.services import AuditPage, PathsReport, RisksReport
 
-__all__ = ["coverage", "gaps", "influence", "risks", "departure", "paths"]
+__all__ = ["coverage", "gaps", "influence", "risks", "departure", "paths", "audit"]
 
 STANCE = {-2: "opponent", -1: "sceptic", 0: "neutral", 1: "supporter", 2: "champion"}
 STATUS_STYLE = {"covered": "green", "weak": "yellow", "uncovered": "red"}
@@ -131,3 +131,18 @@ def paths(r: PathsReport) -> Iterator[RenderableType]:
     for p in r.warm_paths:
         table.add_row(_t(p.rep_id), _t(" → ".join(p.via)), _t(f"{p.strength:.3f}"))
     yield table if r.warm_paths else _t("No warm path: nobody on our side is close to anyone around them.", "red")
+
+
+def audit(page: AuditPage) -> Iterator[RenderableType]:
+    """The audit trail as a table; an update shows each changed field old → new."""
+    table = _table(f"Audit trail: {len(page.data)} of {page.count} entries, newest first",
+                   "at (UTC)", "who", "via", "action", "record", "account", "changes")
+    for e in page.data:
+        before, after = e.before or {}, e.after or {}
+        changes = "; ".join(f"{f}: {before.get(f, '–')} → {after.get(f, '–')}" for f in e.changed()) \
+            if e.action.value == "update" else ""
+        if e.action.value == "restore":
+            changes = f"{after.get('entries')} entries restored"
+        table.add_row(_t(f"{e.at:%Y-%m-%d %H:%M:%S}"), _t(e.actor), _t(e.via), _t(e.action.value),
+                      _t(f"{e.kind} {e.key}"), _t(e.account_id), _t(changes))
+    yield table

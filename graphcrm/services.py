@@ -16,7 +16,7 @@ from typing import Any
 from concurrent.futures import Future, ProcessPoolExecutor
 
 import networkx as nx
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from graphcrm.analysis.coverage import CoverageReport, coverage_check
 from graphcrm.analysis.departure import DepartureReport, account_impact
@@ -25,6 +25,7 @@ from graphcrm.analysis.depth import account_required_depth, depths, status
 from graphcrm.analysis.gaps import GapsReport, gaps
 from graphcrm.analysis.influence import InfluenceReport, influence
 from graphcrm.analysis.paths import WarmPath, warm_paths
+from graphcrm.audit import Actor, AuditEntry
 from graphcrm.errors import NotFound
 from graphcrm.graph import build_graph
 from graphcrm.fileformat import Source
@@ -149,13 +150,20 @@ def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
     return DepartureReport(rep_id=rep_id, name=rep.name, active=rep.active, as_of=as_of, accounts=impacts)
 
 
-def save(store: GraphStore, record: Record, scope: Iterable[str] | None = None) -> None:
+def save(store: GraphStore, record: Record, scope: Iterable[str] | None = None, actor: Actor | None = None) -> None:
     """Upsert one record after the same checks as an import (its references must
-    exist and stay within its account; within ``scope`` when given); raises
-    ``InputError`` located at ``body``."""
+    exist and stay within its account; within ``scope`` when given), recorded
+    in the audit trail as written by ``actor``; raises ``InputError`` located at ``body``."""
     field = Dataset.field_for(type(record))
     load_source(Source(Dataset(**{field: [record]}), {field: [("body", None, None)]}), store,
-                scope=None if scope is None else set(scope))
+                scope=None if scope is None else set(scope), actor=actor)
+
+
+class AuditPage(BaseModel):
+    """``audit --json`` and ``GET /audit``: a page of the audit trail, newest first."""
+
+    data: list[AuditEntry]
+    count: int = Field(description="How many entries match, on every page")
 
 
 class RisksReport(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from pydantic import AfterValidator, BaseModel, Field
 
-from api.deps import StoreDep, admin_only
+from api.deps import CurrentKey, StoreDep, admin_only
 from graphcrm.access import Role, create_key, revoke_key
 from graphcrm.model import Id, Name
 
@@ -42,8 +42,8 @@ class NewKey(KeyOut):
 
 
 @router.post("", response_model=NewKey, status_code=201)
-def create(body: KeyIn, store: StoreDep) -> NewKey:
-    token, key = create_key(store, body.role, body.name, body.rep_id)
+def create(body: KeyIn, store: StoreDep, who: CurrentKey) -> NewKey:
+    token, key = create_key(store, body.role, body.name, body.rep_id, actor=who.actor("api keys"))
     return NewKey(token=token, **key.model_dump(exclude={"hash"}))
 
 
@@ -53,5 +53,5 @@ def list_keys(store: StoreDep) -> list[KeyOut]:
 
 
 @router.delete("/{id}", response_model=KeyOut)
-def revoke(id: Annotated[str, Path(min_length=1, max_length=200)], store: StoreDep) -> KeyOut:
-    return KeyOut(**revoke_key(store, id).model_dump(exclude={"hash"}))
+def revoke(id: Annotated[str, Path(min_length=1, max_length=200)], store: StoreDep, who: CurrentKey) -> KeyOut:
+    return KeyOut(**revoke_key(store, id, who.actor("api keys")).model_dump(exclude={"hash"}))

@@ -67,7 +67,7 @@ def _put(store: GraphStore, scope: list[str] | None, who: Principal, key: tuple[
         _check_visible(store, scope, old)
     if scope is not None and not isinstance(body, Rep):  # the new state stays in the member's accounts
         require_visible(scope, account_of(store, body), _kind(type(body)), "/".join(key))
-    services.save(store, body, scope)
+    services.save(store, body, scope, who.actor("api PUT"))
     return store.get(type(body), key)
 
 
@@ -76,7 +76,7 @@ def _delete(store: GraphStore, scope: list[str] | None, who: Principal, record_t
     if record_type is Rep and who.role is not Role.admin:
         raise Forbidden("only an admin key may delete reps")
     _get(store, scope, record_type, key)
-    store.delete(record_type, key)
+    store.delete(record_type, key, who.actor("api DELETE"))
     return Response(status_code=204)
 
 

@@ -17,7 +17,8 @@ from fastapi.responses import JSONResponse
 from api.deps import CurrentKey, StoreDep, admin_only
 from graphcrm.access import Forbidden, Role
 from graphcrm.errors import InputError, Issue
-from graphcrm.fileformat import FILES, read_csv_dir, read_document
+from graphcrm.audit import Actor
+from graphcrm.fileformat import AUDIT, FILES, read_csv_dir, read_document
 from graphcrm.importer import load_source
 
 __all__ = ["router"]
@@ -57,16 +58,17 @@ def _from_zip(content: bytes, max_rows: int) -> Any:
              openapi_extra={"requestBody": {"content": {
                  "application/json": {"schema": {"type": "object"}},
                  "application/zip": {"schema": {"type": "string", "format": "binary"}}}, "required": True}})
-async def import_data(request: Request, store: StoreDep, dry_run: bool = False) -> dict[str, Any]:
+async def import_data(request: Request, store: StoreDep, who: CurrentKey, dry_run: bool = False) -> dict[str, Any]:
     content = await request.body()
     kind = request.headers.get("content-type", "").split(";")[0].strip()
     # Parsing, validating and writing take seconds for a big upload: in a worker
     # thread, so the event loop goes on answering other requests meanwhile.
-    counts = await run_in_threadpool(_import, content, kind, store, dry_run, request.app.state.settings.max_import_rows)
+    counts = await run_in_threadpool(_import, content, kind, store, dry_run, request.app.state.settings.max_import_rows,
+                                     who.actor("api import"))
     return {"dry_run": dry_run, "counts": counts}
 
 
-def _import(content: bytes, kind: str, store, dry_run: bool, max_rows: int) -> dict[str, int]:
+def _import(content: bytes, kind: str, store, dry_run: bool, max_rows: int, actor: Actor) -> dict[str, int]:
     if kind == "application/zip":
         source = _from_zip(content, max_rows)
     elif kind == "application/json":
@@ -77,7 +79,7 @@ def _import(content: bytes, kind: str, store, dry_run: bool, max_rows: int) -> d
         source = read_document(doc, "body", max_rows)
     else:
         raise InputError([Issue("body", None, None, None, "send application/json or application/zip")], "the upload")
-    return load_source(source, store, dry_run=dry_run)
+    return load_source(source, store, dry_run=dry_run, actor=actor)
 
 
 @router.get("/export", summary="The whole store in the import format (JSON)")
@@ -85,5 +87,7 @@ def export(store: StoreDep, who: CurrentKey) -> JSONResponse:
     if who.role is Role.member:
         raise Forbidden("export needs an admin or manager key")
     data = store.export()
-    return JSONResponse({field: [r.model_dump(mode="json", exclude_none=True) for r in records]
-                         for field, records in data})
+    doc = {field: [r.model_dump(mode="json", exclude_none=True) for r in records] for field, records in data}
+    doc[AUDIT] = [e.model_dump(mode="json", exclude_none=True) for e in store.audit_trail()
+                  if who.role is Role.admin or e.kind != "api_key"]  # as GET /audit shows them
+    return JSONResponse(doc)

@@ -14,3 +14,6 @@ CREATE INDEX bid_account IF NOT EXISTS FOR (n:Bid) ON (n.account_id);
 CREATE INDEX activity_account IF NOT EXISTS FOR (n:Activity) ON (n.account_id);
 CREATE INDEX agreement_account IF NOT EXISTS FOR (n:Agreement) ON (n.account_id);
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
+CREATE INDEX audit_entry_account IF NOT EXISTS FOR (n:AuditEntry) ON (n.account_id);
+CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);

@@ -41,9 +41,11 @@ from pydantic import BaseModel
 from graphcrm import cypher
 from graphcrm.errors import StoreError, StoreLocked
 
+from graphcrm.audit import Actor, AuditEntry, Trail
 from graphcrm.model import Dataset
+from graphcrm.store.effects import Stored
 from graphcrm.store.ladybug_bulk import bulk_plan
-from graphcrm.store.port import GraphStore, Progress, Step, write_plan
+from graphcrm.store.port import GraphStore, Progress, Step
 
 __all__ = ["LadybugStore"]
 
@@ -225,27 +227,23 @@ class LadybugStore(GraphStore):
             self._local = threading.local()
             _release(self.path)
 
-    def apply(self, data: Dataset, progress: Progress | None = None) -> None:
+    def apply(self, data: Dataset, progress: Progress | None = None, actor: Actor | None = None,
+              history: Sequence[AuditEntry] = ()) -> None:
         with self._lock:  # the plan depends on what the store holds: no write may come between
             if not self._bulk(data):
-                super().apply(data, progress)
+                super().apply(data, progress, actor, history)
                 return
             with _journalled(self.path, lambda: self._read("store/checkpoint")):
-                super().apply(data, progress)
+                super().apply(data, progress, actor, history)
 
     @staticmethod
     def _bulk(data: Dataset) -> bool:
         return sum(data.counts().values()) >= BULK_FROM
 
-    def _plan(self, data: Dataset) -> list[Step]:
+    def _steps(self, data: Dataset, stored: Stored, after: Stored, trail: Trail) -> list[Step]:
         if not self._bulk(data):
-            return write_plan(data)
-        held = self.counts()
-
-        def stored(record_type, keys):
-            return self.get_many(record_type, keys) if keys and held[Dataset.field_for(record_type)] else {}
-
-        return bulk_plan(data, stored)
+            return super()._steps(data, stored, after, trail)
+        return bulk_plan(stored, after, trail)
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from types import SimpleNamespace
@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
+from graphcrm.audit import Actor, AuditEntry, Trail, kind_of, naive_utc
 from graphcrm.errors import InUse
 from graphcrm.gc_pause import paused_gc
 from graphcrm.graph import AccountRows, build_graph
@@ -34,6 +35,7 @@ from graphcrm.model import (
     RECORD_TYPES, Account, ApiKey, Activity, Agreement, Bid, BidRole, Contact, Dataset, Influence,
     Record, Relationship, Rep, TeamMember, Unit,
 )
+from graphcrm.store.effects import ENDPOINTS, Stored, after_states, changes, deletion_effects, meetings
 
 __all__ = ["GraphStore", "Step", "write_plan", "logged_contacts", "QUERY_DIR", "Progress"]
 
@@ -57,6 +59,8 @@ GET_BATCH = 50_000
 """Keys looked up per query by ``get_many``."""
 ACCOUNT_BATCH = 500
 """Accounts read per query when streaming the portfolio."""
+COUNT_FROM = 1_000
+"""Writes of this many records first ask which types the store holds any of."""
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(rows_done, rows_total)`` while a write goes on."""
@@ -112,16 +116,15 @@ def write_plan(data: Dataset, logged: list[dict[str, Any]] | None = None) -> lis
     return steps
 
 
-def logged_contacts(activities: Iterable[Activity]) -> list[dict[str, Any]]:
+def logged_contacts(activities: list[Activity]) -> list[dict[str, Any]]:
     """One row per (rep, contact) who met in an activity, with the first and last date."""
-    span: dict[tuple[str, str], tuple[dt.date, dt.date]] = {}
-    for a in activities:
-        for r in a.rep_ids:
-            for c in a.contact_ids:
-                first, last = span.get((r, c), (a.date, a.date))
-                span[(r, c)] = (min(first, a.date), max(last, a.date))
     return [{"rep_id": r, "contact_id": c, "first": f, "last": l}
-            for (r, c), (f, l) in sorted(span.items())]
+            for (r, c), (f, l) in sorted(meetings(activities).items())]
+
+
+def audit_steps(trail: Trail) -> list[Step]:
+    """The steps that append a write's audit entries."""
+    return list(_batches("audit/append", list(trail.dicts())))
 
 
 class GraphStore(ABC):
@@ -160,9 +163,11 @@ class GraphStore(ABC):
         """How another process opens this store for reading: ``(class, args)``,
         so that ``cls(*args)`` is a read-only view (portfolio workers use it)."""
 
-    def _plan(self, data: Dataset) -> list[Step]:
-        """The steps that write ``data`` (an adapter may plan big writes its own way)."""
-        return write_plan(data)
+    def _steps(self, data: Dataset, stored: Stored, after: Stored, trail: Trail) -> list[Step]:
+        """The steps that write ``data`` and its audit entries; ``stored`` and
+        ``after`` are the touched records before and after (an adapter may plan
+        big writes its own way with them)."""
+        return write_plan(data) + audit_steps(trail)
 
     # --- the contract ------------------------------------------------------------
 
@@ -172,10 +177,17 @@ class GraphStore(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def apply(self, data: Dataset, progress: Progress | None = None) -> None:
-        """Upsert every record of ``data`` atomically. References must be valid
-        (``graphcrm.importer.check_references`` checks them)."""
-        steps = self._plan(data)
+    def apply(self, data: Dataset, progress: Progress | None = None, actor: Actor | None = None,
+              history: Sequence[AuditEntry] = ()) -> None:
+        """Upsert every record of ``data`` atomically, with an audit entry for
+        each record it changes (``graphcrm.audit``). References must be valid
+        (``graphcrm.importer.check_references`` checks them).
+
+        ``actor``: who writes (default: the OS user, via ``python``).
+        ``history``: exported audit entries the store lacks, restored in the
+        same transaction (``graphcrm.importer.new_history`` picks them).
+        """
+        steps = self._plan(data, Trail(actor or Actor.os_user("python")), history)
         if progress is None:
             self._write(steps)
             return
@@ -187,6 +199,55 @@ class GraphStore(ABC):
             progress(done, total)
 
         self._write(steps, advance)
+
+    def _plan(self, data: Dataset, trail: Trail, history: Sequence[AuditEntry]) -> list[Step]:
+        stored = self._stored(data)
+        after = after_states(data, stored)
+        touched = list(changes(after, stored))
+        homes = self._homes([record for *_, record in touched])
+        for t, key, before, record in touched:
+            trail.add(kind_of(t), key, _account(record, homes), before, record)
+        trail.restored(list(history))
+        return self._steps(data, stored, after, trail)
+
+    def _stored(self, data: Dataset) -> dict[type[Record], dict[tuple[str, ...], Record]]:
+        """The store's records among those ``data`` touches (``effects.after_states``).
+
+        An edge is looked for only when both its ends were stored before; for a
+        big write, a type the store holds none of is not looked up at all."""
+        held = self.counts() if sum(data.counts().values()) >= COUNT_FROM else None
+
+        def fetch(t: type[Record], keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], Record]:
+            if not keys or (held is not None and not held[Dataset.field_for(t)]):
+                return {}
+            return self.get_many(t, keys)
+
+        stored = {t: fetch(t, [r.key for r in data.records(t)]) for t in NODE_TYPES}
+        new = {t: {r.id for r in data.records(t) if r.key not in stored[t]} for t in NODE_TYPES}
+        met = list(meetings(data.activities)) if data.activities else []
+        for t, ((a, a_type), (b, b_type)) in ENDPOINTS.items():
+            pairs = [{a: getattr(r, a), b: getattr(r, b)} for r in data.records(t)]
+            if t is Relationship:
+                pairs += [{a: rep, b: contact} for rep, contact in met]
+            stored[t] = fetch(t, [tuple(p[f] for f in t.KEY) for p in pairs
+                                  if p[a] not in new[a_type] and p[b] not in new[b_type]])
+        return stored
+
+    def _homes(self, records: Iterable[Record]) -> dict[type[Record], dict[str, str | None]]:
+        """The accounts of the contacts and bids that ``records`` (relationships,
+        influences, bid roles) belong to through them."""
+        wanted: dict[type[Record], set[str]] = {Contact: set(), Bid: set()}
+        known: dict[type[Record], dict[str, str | None]] = {Contact: {}, Bid: {}}
+        for r in records:
+            if isinstance(r, (Contact, Bid)):
+                known[type(r)][r.id] = r.account_id
+            elif type(r) in _HOME:
+                field, t = _HOME[type(r)]
+                wanted[t].add(getattr(r, field))
+        for t, ids in wanted.items():
+            if ids - known[t].keys():
+                known[t].update(self.lookup(t, ids - known[t].keys()))
+        return known
 
     def upsert(self, records: Iterable[Record]) -> None:
         """Upsert records of any types atomically."""
@@ -211,21 +272,80 @@ class GraphStore(ABC):
                 found[record.key] = record
         return found
 
-    def delete(self, record_type: type[Record], key: Sequence[str] | str) -> bool:
+    def delete(self, record_type: type[Record], key: Sequence[str] | str, actor: Actor | None = None) -> bool:
         """Delete a record (a node with its relationships); False if there was none.
 
-        Raises ``InUse`` for an account, unit or bid that other records still name
-        (their account_id, unit_id, parent or bid_id would dangle).
+        The audit trail records the record and what goes with it
+        (``effects.deletion_effects``). Raises ``InUse`` for an account, unit or
+        bid that other records still name (their account_id, unit_id, parent or
+        bid_id would dangle).
         """
-        if self.get(record_type, key) is None:
+        record = self.get(record_type, key)
+        if record is None:
             return False
+        params = _key_params(record_type, key)
         if record_type in (Account, Unit, Bid):
-            n = self._read(f"{QUERY_DIR[record_type]}/dependents", **_key_params(record_type, key))[0]["n"]
+            n = self._read(f"{QUERY_DIR[record_type]}/dependents", **params)[0]["n"]
             if n:
-                raise InUse(f"{record_type.__name__.lower()} {_key_params(record_type, key)['id']!r} is still "
+                raise InUse(f"{record_type.__name__.lower()} {params['id']!r} is still "
                             f"referred to by {n} record(s); delete or move them first")
-        self._write([Step(f"{QUERY_DIR[record_type]}/delete", _key_params(record_type, key))])
+        trail = Trail(actor or Actor.os_user("python"))
+        touched = [(record_type, record.key, record, None)]
+        if record_type in (Account, Contact, Rep, Bid):  # the nodes other records' edges or lists name
+            touched += deletion_effects(record, self._around(record))
+        homes = self._homes([before for *_, before, _ in touched])
+        for t, k, before, after in touched:
+            trail.add(kind_of(t), k, _account(before, homes), before, after)
+        self._write([Step(f"{QUERY_DIR[record_type]}/delete", params), *audit_steps(trail)])
         return True
+
+    def _around(self, node: Record) -> Dataset:
+        """The records that may refer to ``node``: its account's, or a rep's team
+        memberships, relationships and activities."""
+        if not isinstance(node, Rep):
+            return self.account_data(_account(node, {})) or Dataset()
+        team, _ = self.page(TeamMember, None, limit=2**31, rep_id=node.id)
+        known, _ = self.page(Relationship, None, limit=2**31, rep_id=node.id)
+        attended = [(r["id"],) for r in self._read("rep/activities", id=node.id)]
+        return Dataset(account_team=team, relationships=known,
+                       activities=list(self.get_many(Activity, attended).values()))
+
+    def audit_entries(self, ids: Iterable[str]) -> dict[str, AuditEntry]:
+        """The stored audit entries among ``ids``, by id."""
+        ids = sorted(set(ids))
+        found: dict[str, AuditEntry] = {}
+        for start in range(0, len(ids), GET_BATCH):
+            for row in self._read("audit/get", ids=ids[start:start + GET_BATCH]):
+                found[row["id"]] = AuditEntry.from_row(row)
+        return found
+
+    def audit(self, since: dt.datetime | None = None, until: dt.datetime | None = None,
+              account_id: str | None = None, kind: str | None = None, key: str | None = None,
+              scope: Sequence[str] | None = None, api_keys: bool = True,
+              offset: int = 0, limit: int = 50) -> tuple[list[AuditEntry], int]:
+        """A page of the audit trail, newest first, and how many entries match.
+
+        ``since``/``until``: entries at or after / before these times (UTC);
+        ``account_id``, ``kind``, ``key``: entries of that account, record kind,
+        record key; ``scope``: only entries of those accounts (None: all, with
+        the entries of no account — reps, API keys, restores); ``api_keys``:
+        whether entries about API keys are shown.
+        """
+        if scope is not None and not scope:
+            return [], 0
+        params = {"since": naive_utc(since) if since else dt.datetime(1, 1, 1),
+                  "until": naive_utc(until) if until else dt.datetime(9999, 12, 31),
+                  "account_id": account_id or "", "kind": kind or "", "key": key or "",
+                  "unscoped": scope is None, "scope": list(scope) if scope else [""], "api_keys": api_keys}
+        total = int(self._read("audit/count", **params)[0]["n"])
+        if offset >= total:  # SKIP past the end crashes LadybugDB 0.22 (see ``page``)
+            return [], total
+        rows = self._read("audit/list", offset=offset, limit=limit, **params)
+        return [AuditEntry.from_row(r) for r in rows], total
+
+    def audit_trail(self) -> list[AuditEntry]:
+        """The whole audit trail, oldest first (for export)."""
+        return [AuditEntry.from_row(r) for r in self._read("audit/all")]
 
     def lookup(self, record_type: type[Record], ids: Iterable[str]) -> dict[str, str | None]:
         """Which of ``ids`` exist, each with its account id (None for reps)."""
@@ -266,9 +386,14 @@ class GraphStore(ABC):
         """The accounts on whose team the rep is, sorted."""
         return [r["account_id"] for r in self._read("rep/team_accounts", id=rep_id)]
 
-    def put_api_key(self, key: ApiKey) -> None:
-        """Store an API key record (its secret only as a hash)."""
-        self._write([Step("api_key/upsert", {"rows": [key.model_dump()]}, ApiKey)])
+    def put_api_key(self, key: ApiKey, actor: Actor | None = None) -> None:
+        """Store an API key record (its secret only as a hash; the audit entry
+        leaves the hash out)."""
+        trail = Trail(actor or Actor.os_user("python"))
+        before = self.get_api_key(key.id)
+        if before != key:
+            trail.add(kind_of(ApiKey), key.id, None, before, key)
+        self._write([Step("api_key/upsert", {"rows": [key.model_dump()]}, ApiKey), *audit_steps(trail)])
 
     def get_api_key(self, key_id: str) -> ApiKey | None:
         rows = self._read("api_key/get", id=key_id)
@@ -374,6 +499,22 @@ class GraphStore(ABC):
     def counts(self) -> dict[str, int]:
         """How many records of each kind, keyed like the import files."""
         return {k: int(v) for k, v in self._read("store/counts")[0].items()}
+
+
+_HOME: dict[type[Record], tuple[str, type[Record]]] = {
+    Relationship: ("contact_id", Contact), Influence: ("source_id", Contact), BidRole: ("bid_id", Bid),
+}
+"""Records without an account_id: the field and type whose account is theirs."""
+
+
+def _account(record: Record, homes: Mapping[type[Record], Mapping[str, str | None]]) -> str | None:
+    """The account a record belongs to (None for reps); ``homes`` as ``GraphStore._homes``."""
+    if isinstance(record, Account):
+        return record.id
+    if type(record) in _HOME:
+        field, t = _HOME[type(record)]
+        return homes[t].get(getattr(record, field))
+    return getattr(record, "account_id", None)
 
 
 def _key_params(record_type: type[Record], key: Sequence[str] | str) -> dict[str, str]:

@@ -125,6 +125,7 @@ MATRIX: list[tuple[str, str, Any, Any, Any, Any]] = [
     ("GET", "/portfolio/graph", 401, 200, 200, 200),
     ("POST", "/import", 401, 200, 403, 403),
     ("GET", "/export", 401, 200, 200, 403),
+    ("GET", "/audit", 401, 200, 200, 200),
     ("GET", "/keys", 401, 200, 403, 403),
     ("POST", "/keys", 401, 201, 403, 403),
     ("DELETE", "/keys/{id}", 401, 200, 403, 403),

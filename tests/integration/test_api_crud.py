@@ -359,13 +359,27 @@ def test_export_round_trips_through_import(ro, tmp_path):
     exported = ro.admin("GET", "/export")
     assert exported.status_code == 200
     doc = exported.json()
+    trail = doc.pop("audit")
     assert {k: len(v) for k, v in doc.items()} == SEED_COUNTS
-    assert ro.call("manager", "GET", "/export").json() == doc
+    keys = [e for e in trail if e["kind"] == "api_key"]
+    # the fixture's four keys created, one of them revoked; never a hash
+    assert sorted(e["action"] for e in keys) == ["create"] * 4 + ["update"]
+    assert all("hash" not in e["after"] for e in keys)
+    managers = ro.call("manager", "GET", "/export").json()
+    assert managers.pop("audit") == [e for e in trail if e["kind"] != "api_key"]  # keys: admins only
+    assert managers == doc
     with running_app(tmp_path, seeds=False) as fresh:
-        response = fresh.admin("POST", "/import", **json_body(doc))
+        response = fresh.admin("POST", "/import", **json_body({**doc, "audit": trail}))
         assert response.status_code == 200, response.text[:500]
         assert fresh.store.counts() == SEED_COUNTS
-        assert fresh.admin("GET", "/export").json() == doc
+        again = fresh.admin("GET", "/export").json()
+        grown = again.pop("audit")
+        assert again == doc
+        ours = {e["id"] for e in grown} - {e["id"] for e in trail}
+        assert {e["id"] for e in trail} <= {e["id"] for e in grown}
+        assert sorted(e["action"] for e in grown if e["id"] in ours and e["kind"] != "api_key") == \
+            ["create"] * sum(SEED_COUNTS.values()) + ["restore"]
+        assert {e["actor"] for e in grown if e["id"] in ours and e["via"] == "api import"} == {"key:test admin"}
 
 
 def test_delete_keeps_the_store_consistent(tmp_path):

@@ -14,7 +14,8 @@ from graphcrm.model import (
     Activity, Contact, Dataset, Influence, Relationship, Rep, TeamMember, Unit,
 )
 from graphcrm.store import ladybug, open_store
-from graphcrm.store.ladybug_bulk import EDGE_COLUMNS, NODE_COLUMNS
+from graphcrm.audit import AUDIT_COLUMNS
+from graphcrm.store.ladybug_bulk import _AUDIT_TYPES, EDGE_COLUMNS, NODE_COLUMNS
 from graphcrm.store.port import QUERY_DIR
 
 from tests.integration.test_store_contract import small
@@ -113,16 +114,18 @@ class TestSameAsTheOrdinaryPath:
 
 
 def test_what_the_store_holds_unchanged_is_not_written(stores, monkeypatch, seeds_dir):
-    from graphcrm.store.ladybug_bulk import bulk_plan
-
     data = read_csv_dir(seeds_dir).data
     bulk, _ = stores
     _load(bulk, data, monkeypatch, True)
-    assert bulk_plan(data, bulk.get_many) == []
+    written: list[list] = []
+    monkeypatch.setattr(bulk, "_write", lambda steps, advance=None: written.append(list(steps)))
+    bulk.apply(data)
+    assert written == [[]]  # not even an audit entry
     changed = data.model_copy(update={"contacts": [data.contacts[0].model_copy(update={"title": "CEO"}),
                                                    *data.contacts[1:]]})
-    assert [(s.query, len(s.params["rows"])) for s in bulk_plan(changed, bulk.get_many)] == [
-        ("contact/upsert", 1), ("contact/link", 1)]
+    bulk.apply(changed)
+    assert [(s.query, len(s.params["rows"])) for s in written[1]] == [
+        ("audit/copy", 1), ("contact/upsert", 1), ("contact/link", 1)]
 
 
 def test_a_failing_step_writes_nothing(stores, monkeypatch):
@@ -156,11 +159,13 @@ def test_copy_columns_match_the_schema(lbug_store):
             rows.append((row[1], row[2]))
         return rows
 
-    arrow = {"string": "STRING", "date32[day]": "DATE", "double": "DOUBLE", "int64": "INT64", "bool": "BOOL"}
+    arrow = {"string": "STRING", "date32[day]": "DATE", "double": "DOUBLE", "int64": "INT64", "bool": "BOOL",
+             "timestamp[us]": "TIMESTAMP"}
     for t, cols in NODE_COLUMNS.items():
         table = QUERY_DIR[t].title().replace("_", "")
         assert columns(table) == [(n, arrow[str(ty)]) for n, ty in cols], table
-    for t, (_, _, props) in EDGE_COLUMNS.items():
+    for t, props in EDGE_COLUMNS.items():
         table = {"team_member": "ON_TEAM", "relationship": "KNOWS", "influence": "INFLUENCES",
                  "bid_role": "ROLE_IN"}[QUERY_DIR[t]]
         assert columns(table) == [(n, arrow[str(ty)]) for n, ty in props], table
+    assert columns("AuditEntry") == [(n, arrow[str(ty)]) for n, ty in zip(AUDIT_COLUMNS, _AUDIT_TYPES)]

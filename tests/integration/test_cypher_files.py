@@ -74,6 +74,9 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
                       Bid(id="zb", account_id="zz", name="B", stage="lead")])
         for t, key in ((Bid, "zb"), (Unit, "zu"), (Account, "zz")):  # nothing refers to them
             assert store.delete(t, key)
+        trail = store.audit_trail()
+        assert store.audit(kind="account", scope=["zz"], api_keys=False, limit=1)[1] == 2  # created, deleted
+        assert store.audit_entries([trail[0].id]) == {trail[0].id: trail[0]}
         store.clear()
     monkeypatch.setattr(ladybug, "BULK_FROM", 0)  # the bulk path's COPY statements
     with open_store(f"ladybug://{tmp_path / 'bulk.lbug'}") as store:

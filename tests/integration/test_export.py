@@ -1,5 +1,6 @@
 """Export (``graphcrm export``) writes the import format: export → load into an
-empty store → export gives byte-identical files, in both formats, via the CLI."""
+empty store → export gives byte-identical record files, in both formats, via the
+CLI; the audit trail comes along and grows by the load's own entries."""
 
 from __future__ import annotations
 
@@ -100,12 +101,22 @@ def test_csv_export_load_export_is_byte_identical(tmp_path, source):
     cli("--db", db(tmp_path, "b.lbug"), "load", first)
     cli("--db", db(tmp_path, "b.lbug"), "export", "--format", "csv", second)
 
-    assert sorted(p.name for p in first.iterdir()) == sorted(DESIGN_COLUMNS)
-    assert sorted(p.name for p in second.iterdir()) == sorted(DESIGN_COLUMNS)
+    assert sorted(p.name for p in first.iterdir()) == sorted([*DESIGN_COLUMNS, "audit.csv"])
+    assert sorted(p.name for p in second.iterdir()) == sorted([*DESIGN_COLUMNS, "audit.csv"])
+    records = 0
     for name in DESIGN_COLUMNS:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
         # the round trip is not vacuous: every record made it out
         assert len(read_rows(first / name)) - 1 == expected_rows(source, name), name
+        records += expected_rows(source, name)
+    # the trail: store a's entries as they were, then store b's load: every record
+    # created once, and one entry saying the exported trail was restored
+    trail, grown = (first / "audit.csv").read_bytes(), (second / "audit.csv").read_bytes()
+    assert grown.startswith(trail)
+    old, new = read_rows(first / "audit.csv")[1:], list(csv.reader(io.StringIO(grown[len(trail):].decode())))
+    assert len(old) == records and {r[4] for r in old} == {"create"}
+    assert sorted(r[4] for r in new) == ["create"] * records + ["restore"]
+    assert {r[3] for r in new} == {"cli load"}
 
 
 def test_csv_export_keeps_awkward_values(tmp_path, source):
@@ -129,15 +140,19 @@ def test_json_export_load_export_is_byte_identical(tmp_path, source):
     cli("--db", db(tmp_path, "b.lbug"), "load", first)
     cli("--db", db(tmp_path, "b.lbug"), "export", "--format", "json", second)
 
-    assert first.read_bytes() == second.read_bytes()
-    doc = json.loads(first.read_text(encoding="utf-8"))
+    doc, again = (json.loads(p.read_text(encoding="utf-8")) for p in (first, second))
+    trail, grown = doc.pop("audit"), again.pop("audit")
+    assert json.dumps(doc) == json.dumps(again)
     assert sorted(doc) == sorted(n.removesuffix(".csv") for n in DESIGN_COLUMNS)
     for name in DESIGN_COLUMNS:
         assert len(doc[name.removesuffix(".csv")]) == expected_rows(source, name), name
+    assert grown[:len(trail)] == trail and len(grown) == 2 * len(trail) + 1  # + creates + a restore
     activity = next(a for a in doc["activities"] if a["id"] == "ax-1")
     assert activity["summary"] == "line one, with \"quotes\"\nline two 🚀"
     assert activity["contact_ids"] == ["cx-1", "cx-2"]
     assert next(a for a in doc["accounts"] if a["id"] == "acc-x")["name"] == "x'}) DETACH DELETE n //"
+    entry = next(e for e in trail if e["key"] == "ax-1")
+    assert entry["after"] == activity and "before" not in entry and entry["account_id"] == "acc-x"
 
 
 def test_json_export_into_a_directory(tmp_path, source):

@@ -1,0 +1,33 @@
+"""The audit trail over HTTP: who changed what, when (``graphcrm.audit``).
+
+Admins see every entry; managers every account's, without the entries about
+API keys; members only those of their team's accounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from api.deps import CurrentKey, Scope, StoreDep
+from graphcrm.access import Role
+from graphcrm.services import AuditPage
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["audit"])
+Text = Annotated[str | None, Query(min_length=1, max_length=500)]
+
+
+@router.get("/audit", response_model=AuditPage, summary="The audit trail, newest first")
+def audit(store: StoreDep, scope: Scope, who: CurrentKey,
+          since: Annotated[dt.datetime | None, Query(description="Entries at or after this time (UTC "
+                                                                 "unless it names its zone)")] = None,
+          until: Annotated[dt.datetime | None, Query(description="Entries before this time")] = None,
+          account_id: Text = None, kind: Text = None, key: Text = None,
+          limit: Annotated[int, Query(ge=1, le=500)] = 50,
+          offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> AuditPage:
+    entries, count = store.audit(since, until, account_id, kind, key, scope=scope,
+                                 api_keys=who.role is Role.admin, offset=offset, limit=limit)
+    return AuditPage(data=entries, count=count)

@@ -1,0 +1,3 @@
+// The ids of the activities a rep attended.
+MATCH (:Rep {id: $id})-[:ATTENDED]->(a:Activity)
+RETURN a.id AS id

@@ -1,0 +1,202 @@
+"""The audit trail: who changed which record when, with its values before and after.
+
+Every write through the store port — an import, an API ``PUT`` or ``DELETE``,
+an API key created or revoked — adds one ``AuditEntry`` per record it creates,
+changes or deletes, in the same transaction as the change itself: the trail
+and the records cannot disagree, and a write that rolls back leaves no entry.
+A record written with the values it already had gets no entry (loading the same
+files twice changes nothing, the trail included). Effects count as changes:
+the relationships an activity's meeting moves forward or creates, the
+relationships that go with a deleted contact (``graphcrm.store.effects``).
+
+Who is an ``Actor``: ``key:<name>`` for an API key, ``os:<user>`` for the
+command line (the operating-system user who ran it), with ``via`` saying
+through what (``cli load``, ``api PUT``, ``api import`` …). Entries are only ever
+added; graphcrm has no way to change or delete one (``graphcrm demo`` rebuilds
+its own store from nothing, trail included).
+
+An export carries the trail (``audit.csv``, or ``"audit"`` in JSON) and a load
+restores the entries the store lacks: one ``restore`` entry records that it
+did, and an entry whose id the store holds with other values is refused.
+
+Example
+-------
+>>> a = Actor.key("ci-bot", via="api PUT")
+>>> a.who
+'key:ci-bot'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import secrets
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from graphcrm.model import Id, Name, Record
+
+__all__ = ["Action", "Actor", "AuditEntry", "AUDIT_COLUMNS", "Trail", "kind_of", "naive_utc", "record_json", "utc"]
+
+AUDIT_COLUMNS = ("id", "at", "actor", "via", "action", "kind", "key", "account_id", "before", "after")
+"""The columns of an entry, in the order of the store's schema and of ``audit.csv``."""
+
+
+class Action(StrEnum):
+    create = "create"
+    update = "update"
+    delete = "delete"
+    restore = "restore"
+    """A load put back entries of an exported trail (``after``: how many, first and last id)."""
+
+
+class Actor(BaseModel):
+    """Who writes, and through what (a short word or two: ``cli load``, ``api PUT``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    who: str
+    via: str
+
+    @classmethod
+    def os_user(cls, via: str = "cli") -> Actor:
+        """The operating-system user running this process."""
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER (some containers)
+            user = "unknown"
+        return cls(who=f"os:{user}", via=via)
+
+    @classmethod
+    def key(cls, name: str, via: str) -> Actor:
+        """The holder of the API key called ``name``."""
+        return cls(who=f"key:{name}", via=via)
+
+
+def _values(value: Any) -> Any:
+    """A record's values as given: an object, or its JSON text (a CSV cell)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise PydanticCustomError("json", "is not a JSON object of the record's values") from None
+    return value
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """A time in UTC, with its zone: one without a zone is taken as UTC already."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def naive_utc(moment: dt.datetime) -> dt.datetime:
+    """A time as the store keeps it: UTC without a zone."""
+    return utc(moment).replace(tzinfo=None)
+
+
+Values = Annotated[dict[str, Any] | None, BeforeValidator(_values)]
+
+
+class AuditEntry(BaseModel):
+    """One change of one record, as ``graphcrm audit`` and ``GET /audit`` show it.
+
+    ``before`` and ``after`` are the record's fields without the empty ones;
+    ``before`` is None for a created record, ``after`` for a deleted one.
+    ``id`` sorts in the order of the writes (the time, then the entry's place
+    in its write).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    FILE: ClassVar[str] = "audit.csv"
+    KEY: ClassVar[tuple[str, ...]] = ("id",)
+
+    id: Id
+    at: Annotated[dt.datetime, AfterValidator(utc)]
+    actor: Name
+    via: Name
+    action: Action
+    kind: str = Field(min_length=1, max_length=40)
+    key: str = Field(min_length=1, max_length=500)
+    account_id: Id | None = None
+    before: Values = None
+    after: Values = None
+
+    def changed(self) -> list[str]:
+        """The fields whose values differ between before and after, in order."""
+        before, after = self.before or {}, self.after or {}
+        return [f for f in dict.fromkeys([*before, *after]) if before.get(f) != after.get(f)]
+
+    def row(self) -> tuple:
+        """The entry as a store row (``AUDIT_COLUMNS``; before and after as JSON text)."""
+        return (self.id, naive_utc(self.at), self.actor, self.via, self.action.value, self.kind, self.key, self.account_id,
+                _json(self.before), _json(self.after))
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> AuditEntry:
+        return cls.model_validate({**row, "before": _parse(row.get("before")), "after": _parse(row.get("after"))})
+
+
+def _json(values: dict[str, Any] | None) -> str | None:
+    return None if values is None else json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def _parse(text: str | None) -> dict[str, Any] | None:
+    return None if text is None else json.loads(text)
+
+
+def kind_of(record_type: type) -> str:
+    """An entry's ``kind`` for a record type: ``contact``, ``bid_role``, ``api_key`` …"""
+    name = record_type.__name__
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def record_json(record: BaseModel | None) -> str | None:
+    """A record's fields without the empty ones, as JSON (an API key without its hash)."""
+    if record is None:
+        return None
+    return record.model_dump_json(exclude_none=True, exclude={"hash"} if kind_of(type(record)) == "api_key" else None)
+
+
+class Trail:
+    """The entries of one write, numbered in order: ``rows`` holds them as store rows.
+
+    Parameters
+    ----------
+    actor : Actor
+    at : datetime, optional
+        The time of the write (UTC, naive); now by default.
+    """
+
+    def __init__(self, actor: Actor, at: dt.datetime | None = None):
+        self.actor = actor
+        self.at = naive_utc(at or dt.datetime.now(dt.UTC))
+        self._prefix = f"{self.at:%Y-%m-%dT%H:%M:%S.%f}Z-{secrets.token_hex(4)}-"
+        self.rows: list[tuple] = []
+
+    def add(self, kind: str, key: Iterable[str] | str, account_id: str | None,
+            before: BaseModel | None, after: BaseModel | None) -> None:
+        """Record one record's change (``before``/``after`` None: created/deleted)."""
+        action = Action.create if before is None else Action.delete if after is None else Action.update
+        self._append(action, kind, key if isinstance(key, str) else "/".join(key), account_id,
+                     record_json(before), record_json(after))
+
+    def restored(self, entries: list[AuditEntry]) -> None:
+        """Add exported entries as they were, and one ``restore`` entry saying so."""
+        self.rows += [e.row() for e in entries]
+        if entries:
+            first, last = min(e.id for e in entries), max(e.id for e in entries)
+            self._append(Action.restore, "audit", f"{first}..{last}", None, None,
+                         json.dumps({"entries": len(entries), "first": first, "last": last}))
+
+    def _append(self, action: Action, kind: str, key: str, account_id: str | None,
+                before: str | None, after: str | None) -> None:
+        self.rows.append((f"{self._prefix}{len(self.rows):08d}", self.at, self.actor.who, self.actor.via,
+                          action.value, kind, key, account_id, before, after))
+
+    def dicts(self) -> Iterator[dict[str, Any]]:
+        """The rows as dicts keyed by ``AUDIT_COLUMNS`` (for the named append query)."""
+        return (dict(zip(AUDIT_COLUMNS, row)) for row in self.rows)
