@@ -22,9 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from graphcrm.audit import Actor
 from graphcrm.errors import GraphcrmError, InputError, Issue, NotFound
-from graphcrm.model import (
-    Account, ApiKey, BidRole, Influence, Record, Relationship, Rep, Bid, Contact,
-)
+from graphcrm.model import ApiKey, Record, Rep
 from graphcrm.store.port import GraphStore
 
 __all__ = [
@@ -130,15 +128,7 @@ def scope_of(store: GraphStore, who: Principal) -> list[str] | None:
 
 def account_of(store: GraphStore, record: Record) -> str | None:
     """The account a record belongs to (None for reps, which belong to none)."""
-    if isinstance(record, Account):
-        return record.id
-    if isinstance(record, Relationship):
-        return store.lookup(Contact, [record.contact_id]).get(record.contact_id)
-    if isinstance(record, Influence):
-        return store.lookup(Contact, [record.source_id]).get(record.source_id)
-    if isinstance(record, BidRole):
-        return store.lookup(Bid, [record.bid_id]).get(record.bid_id)
-    return getattr(record, "account_id", None)
+    return store.account_of(record)
 
 
 def require_visible(scope: list[str] | None, account_id: str | None, kind: str, id: str) -> None:

@@ -91,16 +91,17 @@ def after_states(data: Dataset, stored: Stored) -> dict[type[Record], dict[tuple
 
 
 def changes(after: Mapping[type[Record], Mapping[tuple[str, ...], Record]], stored: Stored
-            ) -> Iterator[tuple[type[Record], tuple[str, ...], Record | None, Record]]:
-    """(type, key, before, after) of each record whose after-state (as
-    ``after_states`` gives it) differs from what the store held (before is
+            ) -> dict[type[Record], list[tuple[tuple[str, ...], Record | None, Record]]]:
+    """Per record type, (key, before, after) of each record whose after-state
+    (as ``after_states`` gives it) differs from what the store held (before is
     None for a new record)."""
+    found = {}
     for t, records in after.items():
         held = stored.get(t, {})
-        for key, record in records.items():
-            before = held.get(key)
-            if before is None or before != record:
-                yield t, key, before, record
+        changed = [(key, held.get(key), record) for key, record in records.items() if held.get(key) != record]
+        if changed:
+            found[t] = changed
+    return found
 
 
 def deletion_effects(deleted: Record, around: Dataset

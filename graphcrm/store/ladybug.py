@@ -227,9 +227,12 @@ class LadybugStore(GraphStore):
             self._local = threading.local()
             _release(self.path)
 
+    def _exclusive(self) -> threading.RLock:
+        return self._lock  # what a write plans from stays as it read it until it commits
+
     def apply(self, data: Dataset, progress: Progress | None = None, actor: Actor | None = None,
               history: Sequence[AuditEntry] = ()) -> None:
-        with self._lock:  # the plan depends on what the store holds: no write may come between
+        with self._lock:
             if not self._bulk(data):
                 super().apply(data, progress, actor, history)
                 return

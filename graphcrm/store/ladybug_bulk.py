@@ -28,7 +28,7 @@ from operator import attrgetter
 
 import pyarrow as pa
 
-from graphcrm.audit import AUDIT_COLUMNS, Trail
+from graphcrm.audit import Trail
 from graphcrm.model import (
     Account, Activity, Agreement, Bid, BidRole, Contact, Dataset, Influence, Record, Relationship, Rep,
     TeamMember, Unit,
@@ -66,8 +66,6 @@ EDGE_COLUMNS: dict[type[Record], tuple[tuple[str, pa.DataType], ...]] = {
     BidRole: (("role", _STRING), ("influence", _STRING), ("stance", _INT)),
 }
 """Each rel table's properties in schema order (its ends: ``effects.ENDPOINTS``)."""
-_AUDIT_TYPES = (_STRING, pa.timestamp("us"), *[_STRING] * 8)
-"""The AuditEntry table's columns (``audit.AUDIT_COLUMNS``)."""
 
 # (record type, COPY query, reference field): the edges a new node's reference fields imply.
 _LINKS = (
@@ -106,7 +104,7 @@ def bulk_plan(stored: Stored, after: Stored, trail: Trail) -> list[Step]:
     trail : Trail
         The write's audit entries.
     """
-    copies = _copy("audit/copy", list(AUDIT_COLUMNS), list(_AUDIT_TYPES), trail.rows)
+    copies = [Step("audit/copy", {"rows": trail.table()})] if len(trail) else []
     rest: dict[str, list[Record]] = {}
     new: dict[type[Record], list[Record]] = {}
     for t in (*NODE_TYPES, *EDGE_COLUMNS):

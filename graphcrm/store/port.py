@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
 import networkx as nx
 
-from graphcrm.audit import Actor, AuditEntry, Trail, kind_of, naive_utc
+from graphcrm.audit import Actor, AuditEntry, Trail, naive_utc
 from graphcrm.errors import InUse
 from graphcrm.gc_pause import paused_gc
 from graphcrm.graph import AccountRows, build_graph
@@ -163,6 +165,11 @@ class GraphStore(ABC):
         """How another process opens this store for reading: ``(class, args)``,
         so that ``cls(*args)`` is a read-only view (portfolio workers use it)."""
 
+    def _exclusive(self) -> AbstractContextManager:
+        """Held while a write reads what it replaces and writes: an adapter that
+        can keep other writers out meanwhile does (the audit's "before" is then exact)."""
+        return nullcontext()
+
     def _steps(self, data: Dataset, stored: Stored, after: Stored, trail: Trail) -> list[Step]:
         """The steps that write ``data`` and its audit entries; ``stored`` and
         ``after`` are the touched records before and after (an adapter may plan
@@ -187,27 +194,27 @@ class GraphStore(ABC):
         ``history``: exported audit entries the store lacks, restored in the
         same transaction (``graphcrm.importer.new_history`` picks them).
         """
-        steps = self._plan(data, Trail(actor or Actor.os_user("python")), history)
-        if progress is None:
-            self._write(steps)
-            return
-        total, done = sum(len(s.params.get("rows", ())) for s in steps), 0
+        with self._exclusive():
+            steps = self._plan(data, Trail(actor or Actor.os_user("python")), history)
+            if progress is None:
+                self._write(steps)
+                return
+            total, done = sum(len(s.params.get("rows", ())) for s in steps), 0
 
-        def advance(rows: int) -> None:
-            nonlocal done
-            done += rows
-            progress(done, total)
+            def advance(rows: int) -> None:
+                nonlocal done
+                done += rows
+                progress(done, total)
 
-        self._write(steps, advance)
+            self._write(steps, advance)
 
     def _plan(self, data: Dataset, trail: Trail, history: Sequence[AuditEntry]) -> list[Step]:
         stored = self._stored(data)
         after = after_states(data, stored)
-        touched = list(changes(after, stored))
-        homes = self._homes([record for *_, record in touched])
-        for t, key, before, record in touched:
-            trail.add(kind_of(t), key, _account(record, homes), before, record)
-        trail.restored(list(history))
+        homes = self._homes(r for records in after.values() for r in records.values())
+        for t, changed in changes(after, stored).items():
+            trail.add(t, changed, partial(_account, homes=homes))
+        trail.restored(history)
         return self._steps(data, stored, after, trail)
 
     def _stored(self, data: Dataset) -> dict[type[Record], dict[tuple[str, ...], Record]]:
@@ -232,6 +239,11 @@ class GraphStore(ABC):
             stored[t] = fetch(t, [tuple(p[f] for f in t.KEY) for p in pairs
                                   if p[a] not in new[a_type] and p[b] not in new[b_type]])
         return stored
+
+    def account_of(self, record: Record) -> str | None:
+        """The account a record belongs to (a relationship: its contact's; an
+        influence: its source's; a bid role: its bid's); None for reps."""
+        return _account(record, self._homes([record]))
 
     def _homes(self, records: Iterable[Record]) -> dict[type[Record], dict[str, str | None]]:
         """The accounts of the contacts and bids that ``records`` (relationships,
@@ -280,24 +292,28 @@ class GraphStore(ABC):
         bid that other records still name (their account_id, unit_id, parent or
         bid_id would dangle).
         """
-        record = self.get(record_type, key)
-        if record is None:
-            return False
-        params = _key_params(record_type, key)
-        if record_type in (Account, Unit, Bid):
-            n = self._read(f"{QUERY_DIR[record_type]}/dependents", **params)[0]["n"]
-            if n:
-                raise InUse(f"{record_type.__name__.lower()} {params['id']!r} is still "
-                            f"referred to by {n} record(s); delete or move them first")
-        trail = Trail(actor or Actor.os_user("python"))
-        touched = [(record_type, record.key, record, None)]
-        if record_type in (Account, Contact, Rep, Bid):  # the nodes other records' edges or lists name
-            touched += deletion_effects(record, self._around(record))
-        homes = self._homes([before for *_, before, _ in touched])
-        for t, k, before, after in touched:
-            trail.add(kind_of(t), k, _account(before, homes), before, after)
-        self._write([Step(f"{QUERY_DIR[record_type]}/delete", params), *audit_steps(trail)])
-        return True
+        with self._exclusive():
+            record = self.get(record_type, key)
+            if record is None:
+                return False
+            params = _key_params(record_type, key)
+            if record_type in (Account, Unit, Bid):
+                n = self._read(f"{QUERY_DIR[record_type]}/dependents", **params)[0]["n"]
+                if n:
+                    raise InUse(f"{record_type.__name__.lower()} {params['id']!r} is still "
+                                f"referred to by {n} record(s); delete or move them first")
+            touched = [(record_type, record.key, record, None)]
+            if record_type in (Account, Contact, Rep, Bid):  # the nodes other records' edges or lists name
+                touched += deletion_effects(record, self._around(record))
+            by_type: dict[type[Record], list] = {}
+            for t, k, before, after in touched:
+                by_type.setdefault(t, []).append((k, before, after))
+            homes = self._homes(before for *_, before, _ in touched)
+            trail = Trail(actor or Actor.os_user("python"))
+            for t, changed in by_type.items():
+                trail.add(t, changed, partial(_account, homes=homes))
+            self._write([Step(f"{QUERY_DIR[record_type]}/delete", params), *audit_steps(trail)])
+            return True
 
     def _around(self, node: Record) -> Dataset:
         """The records that may refer to ``node``: its account's, or a rep's team
@@ -390,10 +406,11 @@ class GraphStore(ABC):
         """Store an API key record (its secret only as a hash; the audit entry
         leaves the hash out)."""
         trail = Trail(actor or Actor.os_user("python"))
-        before = self.get_api_key(key.id)
-        if before != key:
-            trail.add(kind_of(ApiKey), key.id, None, before, key)
-        self._write([Step("api_key/upsert", {"rows": [key.model_dump()]}, ApiKey), *audit_steps(trail)])
+        with self._exclusive():
+            before = self.get_api_key(key.id)
+            if before != key:
+                trail.add(ApiKey, [(key.id, before, key)], lambda _: None)
+            self._write([Step("api_key/upsert", {"rows": [key.model_dump()]}, ApiKey), *audit_steps(trail)])
 
     def get_api_key(self, key_id: str) -> ApiKey | None:
         rows = self._read("api_key/get", id=key_id)

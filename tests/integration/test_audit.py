@@ -179,6 +179,28 @@ def test_api_keys_are_recorded_without_their_hash(any_store):
     assert created.actor.startswith("os:")
 
 
+def test_a_big_trail_is_packed_in_chunks_and_keeps_its_order(monkeypatch):
+    from graphcrm import audit
+
+    monkeypatch.setattr(audit, "CHUNK", 3)
+    trail = audit.Trail(Actor(who="os:x", via="test"), at=dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC))
+    contacts = [Contact(id=f"c{i}", account_id="a1", name=f"N{i}") for i in range(7)]
+    trail.add(Contact, [(c.key, None, c) for c in contacts], lambda c: c.account_id)
+    old = AuditEntry(id="old-1", at=dt.datetime(2025, 1, 1), actor="os:y", via="cli load", action="delete",
+                     kind="rep", key="r9", before={"id": "r9", "name": "R"})
+    trail.restored([old])
+    rows = list(trail.dicts())
+    assert len(trail) == len(rows) == 9 and trail.table().num_rows == 9
+    assert [r["key"] for r in rows] == [f"c{i}" for i in range(7)] + ["r9", "old-1..old-1"]
+    assert [r["id"] for r in rows[:7]] == sorted(r["id"] for r in rows[:7])  # numbered in order
+    assert rows[0]["id"].startswith("2026-01-01T12:00:00.000000Z-") and rows[0]["at"] == dt.datetime(2026, 1, 1, 12)
+    assert json.loads(rows[3]["after"]) == {"id": "c3", "account_id": "a1", "name": "N3"}
+    assert AuditEntry.from_row(rows[7]) == old
+    assert (rows[8]["action"], json.loads(rows[8]["after"])) == ("restore", {"entries": 1, "first": "old-1",
+                                                                              "last": "old-1"})
+    assert trail.table().to_pylist() == rows
+
+
 def test_listing_filters_and_pages_newest_first(any_store):
     any_store.apply(small(), actor=Actor(who="os:a", via="cli load"))
     first = entries(any_store)[-1].at

@@ -14,8 +14,8 @@ from graphcrm.model import (
     Activity, Contact, Dataset, Influence, Relationship, Rep, TeamMember, Unit,
 )
 from graphcrm.store import ladybug, open_store
-from graphcrm.audit import AUDIT_COLUMNS
-from graphcrm.store.ladybug_bulk import _AUDIT_TYPES, EDGE_COLUMNS, NODE_COLUMNS
+from graphcrm.audit import ARROW_TYPES, AUDIT_COLUMNS
+from graphcrm.store.ladybug_bulk import EDGE_COLUMNS, NODE_COLUMNS
 from graphcrm.store.port import QUERY_DIR
 
 from tests.integration.test_store_contract import small
@@ -168,4 +168,4 @@ def test_copy_columns_match_the_schema(lbug_store):
         table = {"team_member": "ON_TEAM", "relationship": "KNOWS", "influence": "INFLUENCES",
                  "bid_role": "ROLE_IN"}[QUERY_DIR[t]]
         assert columns(table) == [(n, arrow[str(ty)]) for n, ty in props], table
-    assert columns("AuditEntry") == [(n, arrow[str(ty)]) for n, ty in zip(AUDIT_COLUMNS, _AUDIT_TYPES)]
+    assert columns("AuditEntry") == [(n, arrow[str(ty)]) for n, ty in zip(AUDIT_COLUMNS, ARROW_TYPES)]
