@@ -91,17 +91,15 @@ def after_states(data: Dataset, stored: Stored) -> dict[type[Record], dict[tuple
 
 
 def changes(after: Mapping[type[Record], Mapping[tuple[str, ...], Record]], stored: Stored
-            ) -> dict[type[Record], list[tuple[tuple[str, ...], Record | None, Record]]]:
+            ) -> Iterator[tuple[type[Record], list[tuple[tuple[str, ...], Record | None, Record]]]]:
     """Per record type, (key, before, after) of each record whose after-state
     (as ``after_states`` gives it) differs from what the store held (before is
-    None for a new record)."""
-    found = {}
+    None for a new record); one type at a time, so a caller can let each list go."""
     for t, records in after.items():
         held = stored.get(t, {})
         changed = [(key, held.get(key), record) for key, record in records.items() if held.get(key) != record]
         if changed:
-            found[t] = changed
-    return found
+            yield t, changed
 
 
 def deletion_effects(deleted: Record, around: Dataset

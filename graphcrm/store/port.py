@@ -212,7 +212,7 @@ class GraphStore(ABC):
         stored = self._stored(data)
         after = after_states(data, stored)
         homes = self._homes(r for records in after.values() for r in records.values())
-        for t, changed in changes(after, stored).items():
+        for t, changed in changes(after, stored):
             trail.add(t, changed, partial(_account, homes=homes))
         trail.restored(history)
         return self._steps(data, stored, after, trail)
