@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+
 from api.deps import CurrentKey, Scope, StoreDep
 from graphcrm.access import Role
 from graphcrm.services import AuditPage
