@@ -16,12 +16,11 @@ CSP, by kind of response (the graph pages set their own, see ``graph_csp``):
 
 from __future__ import annotations
 
-import base64
-import hashlib
-from functools import cache
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
+
+from viz.page import page_csp
 
 __all__ = ["SecurityHeaders", "graph_csp", "same_origin", "secure_cookie", "SAFE_METHODS", "API_HEADERS"]
 
@@ -45,30 +44,10 @@ API_HEADERS = {**COMMON, "content-security-policy": API_CSP, "x-frame-options": 
 """For the 500 problem, which Starlette answers outside every middleware of the app."""
 
 
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
-
-
-@cache
-def _library_hash() -> str:
-    from viz.page import _vis_assets  # the vis-network the pages inline, hashed once
-
-    return _sha256(_vis_assets()[0])
-
-
 def graph_csp(html: str) -> str:
-    """The CSP of a graph page: vis-network's hash (computed from the library file,
-    not from the page) and the hash of the page's last script (its data and
-    start-up code: data reach it through ``tojson``, so no user string can end it).
-    A script anywhere else in the page (an injection) matches neither hash."""
-    start = html.rfind("<script>")
-    end = html.find("</script>", start)
-    hashes = [_library_hash()]
-    if start >= 0 and end > start:
-        hashes.append(_sha256(html[start + len("<script>"):end]))
-    return (f"default-src 'none'; script-src {' '.join(dict.fromkeys(hashes))}; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; object-src 'none'; "
-            "form-action 'none'; frame-ancestors 'self'")
+    """The CSP of a graph page (``viz.page.page_csp``: its own two scripts by hash),
+    framed by this origin only: the web UI embeds the pages."""
+    return page_csp(html) + "; frame-ancestors 'self'"
 
 
 class SecurityHeaders:

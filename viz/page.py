@@ -8,10 +8,17 @@ loads bootstrap from a CDN, writes its heading unescaped, and switches to an
 ``innerHTML`` popup when a tooltip contains ``href`` (TRAPS.md). Data reach the
 page through ``tojson`` and tooltips are set as text, so no user string can
 become markup or script.
+
+Each page carries its Content-Security-Policy in a ``<meta>`` tag (``page_csp``):
+exactly its two scripts, by hash, and nothing remote — so a page opened from disk
+runs no script but its own too. (The API sends the same policy as a header, with
+``frame-ancestors``, which a meta tag cannot carry.)
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -19,7 +26,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
-__all__ = ["render", "network_data"]
+__all__ = ["render", "network_data", "page_csp"]
 
 _env = Environment(loader=PackageLoader("viz", "templates"), autoescape=select_autoescape(["html"]))
 
@@ -28,6 +35,30 @@ _env = Environment(loader=PackageLoader("viz", "templates"), autoescape=select_a
 def _vis_assets() -> tuple[str, str]:
     lib = files("pyvis") / "templates" / "lib" / "vis-9.1.2"
     return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+@cache
+def _library_hash() -> str:
+    return _sha256(_vis_assets()[0])
+
+
+def page_csp(html: str) -> str:
+    """The CSP of a graph page: vis-network's hash (computed from the library file,
+    not from the page) and the hash of the page's last script (its data and
+    start-up code: data reach it through ``tojson``, so no user string can end it).
+    A script anywhere else in the page (an injection) matches neither hash."""
+    start = html.rfind("<script>")
+    end = html.find("</script>", start)
+    hashes = [_library_hash()]
+    if start >= 0 and end > start:
+        hashes.append(_sha256(html[start + len("<script>"):end]))
+    return (f"default-src 'none'; script-src {' '.join(dict.fromkeys(hashes))}; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; object-src 'none'; "
+            "form-action 'none'")
 
 
 def network_data(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
@@ -46,6 +77,12 @@ def render(title: str, subtitle: str, nodes: list[dict[str, Any]], edges: list[d
            height: str = "80vh") -> str:
     """The page: title, subtitle, red flags, the graph and its legend."""
     js, css = _vis_assets()
-    return _env.get_template("graph.html").render(
+    html = _env.get_template("graph.html").render(
         title=title, subtitle=subtitle, flags=flags or [], legend=legend, height=height,
         data=network_data(nodes, edges, options), vis_js=js, vis_css=css)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{page_csp(html)}">\n'
+    return html.replace(_CSP_AT, _CSP_AT + meta, 1)
+
+
+_CSP_AT = '<meta charset="utf-8">\n'
+"""The page's policy goes right after this, before anything it governs."""

@@ -1,11 +1,13 @@
 """The Content-Security-Policy in headless Chromium, against the real server: the
 graph pages still draw under their hash-based CSP (inside the web UI's frame and on
 their own) with no violation reported, the same-origin sign-in form still works,
-and a script the page did not ship is refused (so the check is not vacuous)."""
+and a script the page did not ship is refused (so the check is not vacuous). Pages
+written by ``graphcrm render`` carry the same policy in a meta tag."""
 
 from __future__ import annotations
 
 from tests.e2e.conftest import AS_OF, drawn, wait_stabilized
+from tests.e2e.test_graph_pages import seed_pages  # noqa: F401  (fixture)
 from tests.e2e.test_web_ui import ACCOUNT, BID, server, ui  # noqa: F401  (fixtures)
 
 VIOLATIONS = """
@@ -66,3 +68,22 @@ def test_sign_in_and_out_still_work_with_the_csrf_check(ui, server):  # noqa: F8
     ui.page.wait_for_url(f"{ui.base}/ui/login")
     assert ui.cookie() is None
     ui.assert_clean()
+
+
+def test_a_rendered_page_opened_from_disk_runs_only_its_own_scripts(offline, seed_pages, tmp_path):  # noqa: F811
+    """``graphcrm render`` pages carry their CSP in a meta tag: drawn with no
+    violation from ``file:``, while a script added to the file does not run."""
+    html = seed_pages["decision-chain"].read_text(encoding="utf-8")
+    assert '<meta http-equiv="Content-Security-Policy"' in html
+    offline.page.add_init_script(VIOLATIONS)
+    offline.open(seed_pages["decision-chain"])
+    assert drawn(offline.page)["nodes"] > 0 and _violations(offline.page) == []
+    offline.assert_clean()
+
+    tampered = tmp_path / "tampered.html"
+    tampered.write_text(html.replace("</body>", "<script>window.__injected = true</script></body>"),
+                        encoding="utf-8")
+    offline.console_errors.clear()
+    offline.open(tampered)
+    assert offline.page.evaluate("window.__injected === true") is False
+    assert any(v.startswith("script-src") for v in _violations(offline.page)), _violations(offline.page)
