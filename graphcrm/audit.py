@@ -42,7 +42,7 @@ import pyarrow as pa
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from graphcrm.model import Id, Name
+from graphcrm.model import Id
 
 __all__ = ["Action", "Actor", "AuditEntry", "AUDIT_COLUMNS", "ARROW_TYPES", "Change", "Trail", "kind_of",
            "naive_utc", "utc"]
@@ -103,6 +103,8 @@ def naive_utc(moment: dt.datetime) -> dt.datetime:
 
 
 Values = Annotated[dict[str, Any] | None, BeforeValidator(_values)]
+Who = Annotated[str, Field(min_length=1, max_length=1_000)]
+"""An actor or a via: ``key:`` and a key's name (up to 500 characters) fit."""
 
 
 class AuditEntry(BaseModel):
@@ -120,8 +122,8 @@ class AuditEntry(BaseModel):
 
     id: Id
     at: Annotated[dt.datetime, AfterValidator(utc)]
-    actor: Name
-    via: Name
+    actor: Who
+    via: Who
     action: Action
     kind: str = Field(min_length=1, max_length=40)
     key: str = Field(min_length=1, max_length=500)

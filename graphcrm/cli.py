@@ -142,7 +142,7 @@ def export_cmd(
 ) -> None:
     """Write the whole store back in the import format, with its audit trail."""
     with _store(_db(ctx)) as store:
-        data, trail = store.export(), store.audit_trail()
+        data, trail = store.snapshot()
     if format is ExportFormat.csv:
         written = fileformat.write_csv_dir(data, target, trail)
         out.print(f"wrote {len(written)} files to {target}")
@@ -313,13 +313,16 @@ def audit_cmd(
                                                                 "(contact, relationship, api_key …).")] = None,
     key: Annotated[Optional[str], typer.Option("--key", help="Entries about this record only (its id, or "
                                                               "rep_id/contact_id …).")] = None,
+    via: Annotated[Optional[str], typer.Option("--via", help="Entries written this way only (cli load, "
+                                                              "api PUT, api import …).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many entries.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many of the newest first.")] = 0,
     json: JsonOpt = False,
 ) -> None:
     """Who changed what, and when: the audit trail, newest first."""
     with _store(_db(ctx)) as store:
         entries, count = store.audit(_moment(since, "--since"), _moment(until, "--until"), account, kind, key,
-                                     limit=limit)
+                                     offset=offset, limit=limit, via=via)
     _emit(services.AuditPage(data=entries, count=count), json, report_text.audit)
 
 
@@ -409,6 +412,9 @@ def demo_cmd(ctx: typer.Context) -> None:
     """
     url = ctx.obj["db"] or DEMO_DB
     with _store(url) as store:
+        if store.audit(limit=1)[1] != store.audit(limit=1, via="cli demo")[1]:
+            raise StoreConfigError(f"{describe(url)} is not a demo store: its audit trail records other writes, and "
+                                   "the demo would delete them with everything else; delete it yourself or use a new file")
         store.clear()
         load(SEEDS_DIR, store, actor=Actor.os_user("cli demo"))
         counts = store.counts()

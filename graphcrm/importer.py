@@ -8,6 +8,7 @@ them all with file, line and column.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterator
 from operator import attrgetter
 from pathlib import Path
@@ -20,6 +21,9 @@ from graphcrm.model import Account, Bid, Contact, Rep, Unit
 from graphcrm.store.port import GraphStore, Progress
 
 __all__ = ["load", "load_source", "check_references", "new_history"]
+
+FUTURE_SLACK = dt.timedelta(minutes=5)
+"""How far ahead of this machine's clock a restored entry may be (another's clock)."""
 
 # (Dataset field, column, referenced type, must the target be in the record's account?)
 # The record's account is its account_id column, or for bid_roles the bid's account,
@@ -134,12 +138,16 @@ def new_history(source: Source, store: GraphStore) -> list[AuditEntry]:
     """The audit entries of ``source`` (an exported trail) that the store lacks.
 
     Raises ``InputError`` for an entry whose id the store holds with other
-    values: the trail is only ever added to, never rewritten.
+    values (the trail is only ever added to, never rewritten), and for one dated
+    in the future (it would head every listing of the trail for good).
     """
     held = store.audit_entries(e.id for e in source.audit)
     issues = [source.issue(AUDIT, i, "id", f"audit entry {e.id!r} is stored with other values; "
                                            "a trail is only added to, never rewritten")
               for i, e in enumerate(source.audit) if e.id in held and held[e.id] != e]
+    soon = dt.datetime.now(dt.UTC) + FUTURE_SLACK
+    issues += [source.issue(AUDIT, i, "at", f"{e.at:%Y-%m-%dT%H:%M:%SZ} is in the future: no exported entry can be")
+               for i, e in enumerate(source.audit) if e.at > soon]
     if issues:
         raise InputError(issues)
     return [e for e in source.audit if e.id not in held]

@@ -27,8 +27,10 @@ def audit(store: StoreDep, scope: Scope, who: CurrentKey,
                                                                  "unless it names its zone)")] = None,
           until: Annotated[dt.datetime | None, Query(description="Entries before this time")] = None,
           account_id: Text = None, kind: Text = None, key: Text = None,
+          via: Annotated[str | None, Query(min_length=1, max_length=500,
+                                           description="Written this way: cli load, api PUT …")] = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 50,
           offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> AuditPage:
     entries, count = store.audit(since, until, account_id, kind, key, scope=scope,
-                                 api_keys=who.role is Role.admin, offset=offset, limit=limit)
+                                 api_keys=who.role is Role.admin, offset=offset, limit=limit, via=via)
     return AuditPage(data=entries, count=count)

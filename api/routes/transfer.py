@@ -86,8 +86,8 @@ def _import(content: bytes, kind: str, store, dry_run: bool, max_rows: int, acto
 def export(store: StoreDep, who: CurrentKey) -> JSONResponse:
     if who.role is Role.member:
         raise Forbidden("export needs an admin or manager key")
-    data = store.export()
+    data, trail = store.snapshot()
     doc = {field: [r.model_dump(mode="json", exclude_none=True) for r in records] for field, records in data}
-    doc[AUDIT] = [e.model_dump(mode="json", exclude_none=True) for e in store.audit_trail()
+    doc[AUDIT] = [e.model_dump(mode="json", exclude_none=True) for e in trail
                   if who.role is Role.admin or e.kind != "api_key"]  # as GET /audit shows them
     return JSONResponse(doc)

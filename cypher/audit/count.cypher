@@ -4,6 +4,7 @@ WHERE e.at >= $since AND e.at < $until
   AND ($account_id = '' OR e.account_id = $account_id)
   AND ($kind = '' OR e.kind = $kind)
   AND ($key = '' OR e.key = $key)
+  AND ($via = '' OR e.via = $via)
   AND ($unscoped OR e.account_id IN $scope)
   AND ($api_keys OR e.kind <> 'api_key')
 RETURN count(*) AS n

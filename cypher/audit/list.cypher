@@ -1,5 +1,5 @@
 // A page of the audit trail, newest first: entries at or after $since and before
-// $until, of account $account_id, record kind $kind and record key $key ('' = any),
+// $until, of account $account_id, record kind $kind, record key $key and via $via ('' = any),
 // in $scope (account ids; ignored when $unscoped), about API keys only if $api_keys.
 // The page is cut before the wide columns are projected: LadybugDB 0.22 sorted the
 // projected rows, values and all (8 M entries: 2.0 s, against 1.0 s this way).
@@ -8,6 +8,7 @@ WHERE e.at >= $since AND e.at < $until
   AND ($account_id = '' OR e.account_id = $account_id)
   AND ($kind = '' OR e.kind = $kind)
   AND ($key = '' OR e.key = $key)
+  AND ($via = '' OR e.via = $via)
   AND ($unscoped OR e.account_id IN $scope)
   AND ($api_keys OR e.kind <> 'api_key')
 WITH e

@@ -8,6 +8,7 @@ multi-statement query files are run statement by statement.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -50,6 +51,7 @@ class Neo4jStore(GraphStore):
                  driver: neo4j.Driver | None = None):
         self.database = database
         self._args = (uri, auth, database)
+        self._lock = threading.RLock()
         self._driver = driver or neo4j.GraphDatabase.driver(uri, auth=auth)
         try:
             self._driver.verify_connectivity()
@@ -60,6 +62,11 @@ class Neo4jStore(GraphStore):
 
     def reader(self) -> tuple[type, tuple]:
         return Neo4jStore, self._args
+
+    def _exclusive(self) -> threading.RLock:
+        # This process's writers one at a time, so that their audit entries' "before"
+        # values are exact among them (other processes may still write meanwhile).
+        return self._lock
 
     def initialize(self) -> None:
         with self._driver.session(database=self.database) as session:

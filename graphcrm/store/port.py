@@ -231,7 +231,7 @@ class GraphStore(ABC):
 
         stored = {t: fetch(t, [r.key for r in data.records(t)]) for t in NODE_TYPES}
         new = {t: {r.id for r in data.records(t) if r.key not in stored[t]} for t in NODE_TYPES}
-        met = list(meetings(data.activities)) if data.activities else []
+        met = list(meetings(data.activities))
         for t, ((a, a_type), (b, b_type)) in ENDPOINTS.items():
             pairs = [{a: getattr(r, a), b: getattr(r, b)} for r in data.records(t)]
             if t is Relationship:
@@ -316,15 +316,30 @@ class GraphStore(ABC):
             return True
 
     def _around(self, node: Record) -> Dataset:
-        """The records that may refer to ``node``: its account's, or a rep's team
-        memberships, relationships and activities."""
-        if not isinstance(node, Rep):
-            return self.account_data(_account(node, {})) or Dataset()
-        team, _ = self.page(TeamMember, None, limit=2**31, rep_id=node.id)
-        known, _ = self.page(Relationship, None, limit=2**31, rep_id=node.id)
-        attended = [(r["id"],) for r in self._read("rep/activities", id=node.id)]
-        return Dataset(account_team=team, relationships=known,
-                       activities=list(self.get_many(Activity, attended).values()))
+        """The records that refer to ``node`` (an account, bid, contact or rep), found
+        by their reference to it, whatever account they are in (a contact moved to
+        another account keeps its edges in the old one)."""
+        def every(record_type: type[Record], scope: Sequence[str] | None = None, **filters: str) -> list[Record]:
+            return self.page(record_type, scope, limit=2**31, **filters)[0]
+
+        def attended(query: str) -> list[Record]:
+            ids = [(r["id"],) for r in self._read(query, id=node.id)]
+            return list(self.get_many(Activity, ids).values())
+
+        if isinstance(node, Account):
+            return Dataset(account_team=every(TeamMember, [node.id]))
+        if isinstance(node, Bid):
+            return Dataset(bid_roles=every(BidRole, bid_id=node.id))
+        if isinstance(node, Rep):
+            return Dataset(account_team=every(TeamMember, rep_id=node.id),
+                           relationships=every(Relationship, rep_id=node.id),
+                           activities=attended("rep/activities"))
+        reports = [(r["id"],) for r in self._read("contact/reports", id=node.id)]
+        return Dataset(relationships=every(Relationship, contact_id=node.id),
+                       influences=every(Influence, source_id=node.id) + every(Influence, target_id=node.id),
+                       bid_roles=every(BidRole, contact_id=node.id),
+                       contacts=list(self.get_many(Contact, reports).values()),
+                       activities=attended("contact/activities"))
 
     def audit_entries(self, ids: Iterable[str]) -> dict[str, AuditEntry]:
         """The stored audit entries among ``ids``, by id."""
@@ -338,12 +353,12 @@ class GraphStore(ABC):
     def audit(self, since: dt.datetime | None = None, until: dt.datetime | None = None,
               account_id: str | None = None, kind: str | None = None, key: str | None = None,
               scope: Sequence[str] | None = None, api_keys: bool = True,
-              offset: int = 0, limit: int = 50) -> tuple[list[AuditEntry], int]:
+              offset: int = 0, limit: int = 50, via: str | None = None) -> tuple[list[AuditEntry], int]:
         """A page of the audit trail, newest first, and how many entries match.
 
         ``since``/``until``: entries at or after / before these times (UTC);
-        ``account_id``, ``kind``, ``key``: entries of that account, record kind,
-        record key; ``scope``: only entries of those accounts (None: all, with
+        ``account_id``, ``kind``, ``key``, ``via``: entries of that account, record
+        kind, record key, way of writing (``cli load`` …); ``scope``: only entries of those accounts (None: all, with
         the entries of no account — reps, API keys, restores); ``api_keys``:
         whether entries about API keys are shown.
         """
@@ -351,7 +366,7 @@ class GraphStore(ABC):
             return [], 0
         params = {"since": naive_utc(since) if since else dt.datetime(1, 1, 1),
                   "until": naive_utc(until) if until else dt.datetime(9999, 12, 31),
-                  "account_id": account_id or "", "kind": kind or "", "key": key or "",
+                  "account_id": account_id or "", "kind": kind or "", "key": key or "", "via": via or "",
                   "unscoped": scope is None, "scope": list(scope) if scope else [""], "api_keys": api_keys}
         total = int(self._read("audit/count", **params)[0]["n"])
         if offset >= total:  # SKIP past the end crashes LadybugDB 0.22 (see ``page``)
@@ -360,8 +375,13 @@ class GraphStore(ABC):
         return [AuditEntry.from_row(r) for r in rows], total
 
     def audit_trail(self) -> list[AuditEntry]:
-        """The whole audit trail, oldest first (for export)."""
+        """The whole audit trail, oldest first."""
         return [AuditEntry.from_row(r) for r in self._read("audit/all")]
+
+    def snapshot(self) -> tuple[Dataset, list[AuditEntry]]:
+        """Every record and the audit trail, read with no write between (for export)."""
+        with self._exclusive():
+            return self.export(), self.audit_trail()
 
     def lookup(self, record_type: type[Record], ids: Iterable[str]) -> dict[str, str | None]:
         """Which of ``ids`` exist, each with its account id (None for reps)."""
