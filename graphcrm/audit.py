@@ -47,7 +47,7 @@ from graphcrm.model import Id
 __all__ = ["Action", "Actor", "AuditEntry", "AUDIT_COLUMNS", "ARROW_TYPES", "Change", "Trail", "kind_of",
            "naive_utc", "utc"]
 
-AUDIT_COLUMNS = ("id", "at", "actor", "via", "action", "kind", "key", "account_id", "before", "after")
+AUDIT_COLUMNS = ("id", "at", "actor", "via", "action", "kind", "key", "account_id", "moved_from", "before", "after")
 """The columns of an entry, in the order of the store's schema and of ``audit.csv``."""
 
 
@@ -128,6 +128,9 @@ class AuditEntry(BaseModel):
     kind: str = Field(min_length=1, max_length=40)
     key: str = Field(min_length=1, max_length=500)
     account_id: Id | None = None
+    moved_from: Id | None = None
+    """The account an updated record belonged to before, when it moved: the entry
+    is shown to both accounts."""
     before: Values = None
     after: Values = None
 
@@ -138,8 +141,8 @@ class AuditEntry(BaseModel):
 
     def row(self) -> tuple:
         """The entry as a store row (``AUDIT_COLUMNS``; before and after as JSON text)."""
-        return (self.id, naive_utc(self.at), self.actor, self.via, self.action.value, self.kind, self.key, self.account_id,
-                _json(self.before), _json(self.after))
+        return (self.id, naive_utc(self.at), self.actor, self.via, self.action.value, self.kind, self.key,
+                self.account_id, self.moved_from, _json(self.before), _json(self.after))
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> AuditEntry:
@@ -175,7 +178,7 @@ def _dumper(record_type: type[BaseModel]) -> Callable[[BaseModel | None], bytes 
     return dump
 
 
-ARROW_TYPES = (pa.string(), pa.timestamp("us"), *[pa.string()] * 8)
+ARROW_TYPES = (pa.string(), pa.timestamp("us"), *[pa.string()] * 9)
 """The Arrow type of each of ``AUDIT_COLUMNS`` (the store's column types)."""
 CHUNK = 200_000
 """Entries a ``Trail`` makes at a time (Python objects) before packing them into Arrow."""
@@ -213,18 +216,21 @@ class Trail:
     def add(self, record_type: type[BaseModel], changes: Sequence[Change],
             account_of: Callable[[BaseModel], str | None]) -> None:
         """Record changed records of one type; ``account_of(record)`` files each
-        under its account."""
+        under its account (and a moved one under its old account too)."""
         dump, kind = _dumper(record_type), kind_of(record_type)
         for start in range(0, len(changes), CHUNK):
             part = changes[start:start + CHUNK]
             n = len(part)
+            accounts = [account_of(a if a is not None else b) for _, b, a in part]
             self._pack([
                 [f"{self._prefix}{i:08d}" for i in range(self._count, self._count + n)],
                 [self.at] * n, [self.actor.who] * n, [self.actor.via] * n,
                 ["create" if b is None else "delete" if a is None else "update" for _, b, a in part],
                 [kind] * n,
                 [k if isinstance(k, str) else "/".join(k) for k, _, _ in part],
-                [account_of(a if a is not None else b) for _, b, a in part],
+                accounts,
+                [None if b is None or a is None or (home := account_of(b)) == account else home
+                 for (_, b, a), account in zip(part, accounts)],
                 [dump(b) for _, b, _ in part],
                 [dump(a) for _, _, a in part],
             ])
@@ -237,7 +243,7 @@ class Trail:
             self._pack([list(c) for c in zip(*(e.row() for e in entries[start:start + CHUNK]))])
         first, last = min(e.id for e in entries), max(e.id for e in entries)
         self._pack([[f"{self._prefix}{self._count:08d}"], [self.at], [self.actor.who], [self.actor.via],
-                    [Action.restore.value], ["audit"], [f"{first}..{last}"], [None], [None],
+                    [Action.restore.value], ["audit"], [f"{first}..{last}"], [None], [None], [None],
                     [json.dumps({"entries": len(entries), "first": first, "last": last})]])
 
     def _pack(self, columns: list[list]) -> None:

@@ -91,6 +91,21 @@ def test_an_update_records_the_values_before_and_after(any_store):
     assert entry.changed() == ["title"]
 
 
+def test_a_record_moved_to_another_account_is_shown_to_both(any_store):
+    any_store.apply(small())
+    n = len(entries(any_store))
+    any_store.upsert([Contact(id="c3", account_id="a1", name="Zed")])  # from a2
+    (entry,) = entries(any_store)[n:]
+    assert (entry.account_id, entry.moved_from, entry.changed()) == ("a1", "a2", ["account_id"])
+    for seen_by in (["a1"], ["a2"]):
+        assert any_store.audit(scope=seen_by, kind="contact", key="c3", limit=1)[0] == [entry]
+    assert any_store.audit(account_id="a2", kind="contact", key="c3", limit=1)[0] == [entry]
+    assert any_store.audit(scope=["zz"], kind="contact")[1] == 0
+    # an update within one account moves nothing
+    any_store.upsert([Contact(id="c3", account_id="a1", name="Zed", title="CFO")])
+    assert entries(any_store)[-1].moved_from is None
+
+
 def test_a_logged_activity_records_the_relationships_it_moves(any_store):
     any_store.apply(small())
     n = len(entries(any_store))
