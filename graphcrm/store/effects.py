@@ -2,8 +2,9 @@
 
 A write is not just its input. Logging an activity moves the last contact of the
 relationships between the reps and contacts who met forward, or creates them
-(DESIGN §2); deleting a contact takes its relationships, influences and bid roles with it and drops it
-from reporting lines and attendee lists. The audit trail records each touched
+(DESIGN §2); deleting a contact takes its relationships, influences and bid
+roles with it and drops it from reporting lines and attendee lists (a rep: its
+team places, relationships and attendance). The audit trail records each touched
 record before and after, and the LadybugDB bulk path writes after-states
 directly, so both need the same answer: these pure functions give it, from the
 input and the records the store held (``tests/integration/test_audit.py`` checks
