@@ -22,12 +22,12 @@ from pydantic import BaseModel, ValidationError
 
 from graphcrm.audit import Actor
 from graphcrm.errors import GraphcrmError, InputError, Issue, NotFound
-from graphcrm.model import ApiKey, Record, Rep
+from graphcrm.model import ApiKey, Rep
 from graphcrm.store.port import GraphStore
 
 __all__ = [
     "Role", "Principal", "Forbidden", "create_key", "authenticate", "revoke_key", "scope_of",
-    "account_of", "require_visible", "NO_AUTH",
+    "require_visible", "NO_AUTH",
 ]
 
 
@@ -52,6 +52,11 @@ class Principal(BaseModel):
     @property
     def can_write(self) -> bool:
         return self.role in (Role.admin, Role.member)
+
+    @property
+    def sees_key_entries(self) -> bool:
+        """Whether the audit entries about API keys are shown (admins only)."""
+        return self.role is Role.admin
 
     def actor(self, via: str) -> Actor:
         """Who this is in the audit trail: the key's name; for a server without
@@ -124,11 +129,6 @@ def scope_of(store: GraphStore, who: Principal) -> list[str] | None:
     if who.role is Role.member:
         return store.team_account_ids(who.rep_id or "")
     return None
-
-
-def account_of(store: GraphStore, record: Record) -> str | None:
-    """The account a record belongs to (None for reps, which belong to none)."""
-    return store.account_of(record)
 
 
 def require_visible(scope: list[str] | None, account_id: str | None, kind: str, id: str) -> None:

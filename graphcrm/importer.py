@@ -18,7 +18,7 @@ from graphcrm.errors import InputError, Issue
 from graphcrm.fileformat import AUDIT, Source, read_path
 from graphcrm.gc_pause import paused_gc
 from graphcrm.model import Account, Bid, Contact, Rep, Unit
-from graphcrm.store.port import GraphStore, Progress
+from graphcrm.store.port import GraphStore, Progress, home_account
 
 __all__ = ["load", "load_source", "check_references", "new_history"]
 
@@ -26,8 +26,8 @@ FUTURE_SLACK = dt.timedelta(minutes=5)
 """How far ahead of this machine's clock a restored entry may be (another's clock)."""
 
 # (Dataset field, column, referenced type, must the target be in the record's account?)
-# The record's account is its account_id column, or for bid_roles the bid's account,
-# for influences the source contact's account.
+# The record's account is ``port.home_account``'s: its account_id column, or for
+# bid_roles the bid's account, for influences the source contact's account.
 _REFERENCES: tuple[tuple[str, str, type, bool], ...] = (
     ("accounts", "parent_id", Account, False),
     ("units", "account_id", Account, False),
@@ -96,7 +96,7 @@ def check_references(source: Source, store: GraphStore, scope: Collection[str] |
                     issues.append(source.issue(field, i, column,
                                                f"no {target.__name__.lower()} with id {value!r}"))
                 elif same_account:
-                    home = _home_account(field, getattr(data, field)[i], known)
+                    home = home_account(getattr(data, field)[i], known)
                     if home is not None and targets[value] != home:
                         issues.append(source.issue(
                             field, i, column,
@@ -106,14 +106,6 @@ def check_references(source: Source, store: GraphStore, scope: Collection[str] |
         issues += _cycles(source, field, column)
     if issues:
         raise InputError(issues)
-
-
-def _home_account(field: str, record, known) -> str | None:
-    if field == "bid_roles":
-        return known[Bid].get(record.bid_id)
-    if field == "influences":
-        return known[Contact].get(record.source_id)
-    return getattr(record, "account_id", None)
 
 
 def _cycles(source: Source, field: str, column: str) -> list[Issue]:

@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentKey, Scope, StoreDep
-from graphcrm.access import Role
 from graphcrm.services import AuditPage
 
 __all__ = ["router"]
@@ -32,5 +31,5 @@ def audit(store: StoreDep, scope: Scope, who: CurrentKey,
           limit: Annotated[int, Query(ge=1, le=500)] = 50,
           offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> AuditPage:
     entries, count = store.audit(since, until, account_id, kind, key, scope=scope,
-                                 api_keys=who.role is Role.admin, offset=offset, limit=limit, via=via)
+                                 api_keys=who.sees_key_entries, offset=offset, limit=limit, via=via)
     return AuditPage(data=entries, count=count)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, create_model
 
 from api.deps import CurrentKey, Scope, StoreDep, writer
 from graphcrm import services
-from graphcrm.access import Forbidden, Principal, Role, account_of, require_visible
+from graphcrm.access import Forbidden, Principal, Role, require_visible
 from graphcrm.errors import InputError, Issue, NotFound
 from graphcrm.model import (
     Account, Activity, Agreement, Bid, BidRole, Contact, Influence, Record, Relationship, Rep,
@@ -44,7 +44,7 @@ def _check_visible(store: GraphStore, scope: list[str] | None, record: Record) -
     if isinstance(record, Rep):
         _visible_rep(store, scope, record.id)
     else:
-        require_visible(scope, account_of(store, record), _kind(type(record)), "/".join(record.key))
+        require_visible(scope, store.account_of(record), _kind(type(record)), "/".join(record.key))
 
 
 def _get(store: GraphStore, scope: list[str] | None, record_type: type[Record], key: tuple[str, ...]) -> Record:
@@ -66,7 +66,7 @@ def _put(store: GraphStore, scope: list[str] | None, who: Principal, key: tuple[
     if old is not None:
         _check_visible(store, scope, old)
     if scope is not None and not isinstance(body, Rep):  # the new state stays in the member's accounts
-        require_visible(scope, account_of(store, body), _kind(type(body)), "/".join(key))
+        require_visible(scope, store.account_of(body), _kind(type(body)), "/".join(key))
     services.save(store, body, scope, who.actor("api PUT"))
     return store.get(type(body), key)
 

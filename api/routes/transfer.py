@@ -17,9 +17,10 @@ from fastapi.responses import JSONResponse
 from api.deps import CurrentKey, StoreDep, admin_only
 from graphcrm.access import Forbidden, Role
 from graphcrm.errors import InputError, Issue
-from graphcrm.audit import Actor
+from graphcrm.audit import Actor, kind_of
 from graphcrm.fileformat import AUDIT, FILES, read_csv_dir, read_document
 from graphcrm.importer import load_source
+from graphcrm.model import ApiKey
 
 __all__ = ["router"]
 
@@ -89,5 +90,5 @@ def export(store: StoreDep, who: CurrentKey) -> JSONResponse:
     data, trail = store.snapshot()
     doc = {field: [r.model_dump(mode="json", exclude_none=True) for r in records] for field, records in data}
     doc[AUDIT] = [e.model_dump(mode="json", exclude_none=True) for e in trail
-                  if who.role is Role.admin or e.kind != "api_key"]  # as GET /audit shows them
+                  if who.sees_key_entries or e.kind != kind_of(ApiKey)]  # as GET /audit shows them
     return JSONResponse(doc)

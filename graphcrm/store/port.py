@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
-from graphcrm.audit import Actor, AuditEntry, Trail, naive_utc
+from graphcrm.audit import Actor, AuditEntry, Trail, kind_of, naive_utc
 from graphcrm.errors import InUse
 from graphcrm.gc_pause import paused_gc
 from graphcrm.graph import AccountRows, build_graph
@@ -39,14 +39,10 @@ from graphcrm.model import (
 )
 from graphcrm.store.effects import ENDPOINTS, Stored, after_states, changes, deletion_effects, meetings
 
-__all__ = ["GraphStore", "Step", "write_plan", "logged_contacts", "QUERY_DIR", "Progress"]
+__all__ = ["GraphStore", "Step", "write_plan", "logged_contacts", "home_account", "QUERY_DIR", "Progress"]
 
 # The cypher/ directory of each record type's queries.
-QUERY_DIR: dict[type[Record], str] = {
-    Account: "account", Unit: "unit", Contact: "contact", Rep: "rep",
-    TeamMember: "team_member", Relationship: "relationship", Influence: "influence",
-    Bid: "bid", BidRole: "bid_role", Activity: "activity", Agreement: "agreement",
-}
+QUERY_DIR: dict[type[Record], str] = {t: kind_of(t) for t in RECORD_TYPES}
 NODE_TYPES = (Account, Unit, Contact, Rep, Bid, Activity, Agreement)
 LINKED_TYPES = (Unit, Contact, Bid, Activity, Agreement)
 EDGE_TYPES = (TeamMember, Relationship, Influence, BidRole)
@@ -213,7 +209,7 @@ class GraphStore(ABC):
         after = after_states(data, stored)
         homes = self._homes(r for records in after.values() for r in records.values())
         for t, changed in changes(after, stored):
-            trail.add(t, changed, partial(_account, homes=homes))
+            trail.add(t, changed, partial(home_account, homes=homes))
         trail.restored(history)
         return self._steps(data, stored, after, trail)
 
@@ -243,7 +239,7 @@ class GraphStore(ABC):
     def account_of(self, record: Record) -> str | None:
         """The account a record belongs to (a relationship: its contact's; an
         influence: its source's; a bid role: its bid's); None for reps."""
-        return _account(record, self._homes([record]))
+        return home_account(record, self._homes([record]))
 
     def _homes(self, records: Iterable[Record]) -> dict[type[Record], dict[str, str | None]]:
         """The accounts of the contacts and bids that ``records`` (relationships,
@@ -311,7 +307,7 @@ class GraphStore(ABC):
             homes = self._homes(before for *_, before, _ in touched)
             trail = Trail(actor or Actor.os_user("python"))
             for t, changed in by_type.items():
-                trail.add(t, changed, partial(_account, homes=homes))
+                trail.add(t, changed, partial(home_account, homes=homes))
             self._write([Step(f"{QUERY_DIR[record_type]}/delete", params), *audit_steps(trail)])
             return True
 
@@ -544,8 +540,10 @@ _HOME: dict[type[Record], tuple[str, type[Record]]] = {
 """Records without an account_id: the field and type whose account is theirs."""
 
 
-def _account(record: Record, homes: Mapping[type[Record], Mapping[str, str | None]]) -> str | None:
-    """The account a record belongs to (None for reps); ``homes`` as ``GraphStore._homes``."""
+def home_account(record: Record, homes: Mapping[type[Record], Mapping[str, str | None]]) -> str | None:
+    """The account a record belongs to (None for reps): its own id or account_id, or
+    for a relationship its contact's, an influence its source's, a bid role its
+    bid's, from ``homes`` (record type → id → account, as ``GraphStore._homes``)."""
     if isinstance(record, Account):
         return record.id
     if type(record) in _HOME:
