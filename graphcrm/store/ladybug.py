@@ -232,12 +232,11 @@ class LadybugStore(GraphStore):
 
     def apply(self, data: Dataset, progress: Progress | None = None, actor: Actor | None = None,
               history: Sequence[AuditEntry] = ()) -> None:
-        with self._lock:
-            if not self._bulk(data):
-                super().apply(data, progress, actor, history)
-                return
-            with _journalled(self.path, lambda: self._read("store/checkpoint")):
-                super().apply(data, progress, actor, history)
+        if not self._bulk(data):
+            super().apply(data, progress, actor, history)  # which holds the lock (``_exclusive``)
+            return
+        with self._lock, _journalled(self.path, lambda: self._read("store/checkpoint")):
+            super().apply(data, progress, actor, history)
 
     @staticmethod
     def _bulk(data: Dataset) -> bool:

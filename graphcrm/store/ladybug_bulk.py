@@ -33,7 +33,7 @@ from graphcrm.model import (
     Account, Activity, Agreement, Bid, BidRole, Contact, Dataset, Influence, Record, Relationship, Rep,
     TeamMember, Unit,
 )
-from graphcrm.store.effects import ENDPOINTS, Stored
+from graphcrm.store.effects import ENDPOINTS, Stored, changes
 from graphcrm.store.port import NODE_TYPES, QUERY_DIR, Step, write_plan
 
 __all__ = ["bulk_plan", "NODE_COLUMNS", "EDGE_COLUMNS"]
@@ -106,12 +106,10 @@ def bulk_plan(stored: Stored, after: Stored, trail: Trail) -> list[Step]:
     """
     copies = [Step("audit/copy", {"rows": trail.table()})] if len(trail) else []
     rest: dict[str, list[Record]] = {}
-    new: dict[type[Record], list[Record]] = {}
-    for t in (*NODE_TYPES, *EDGE_COLUMNS):
-        held = stored.get(t, {})
-        records = after.get(t, {})
-        new[t] = [r for k, r in records.items() if k not in held]
-        rest[Dataset.field_for(t)] = [r for k, r in records.items() if k in held and r != held[k]]
+    new: dict[type[Record], list[Record]] = {t: [] for t in (*NODE_TYPES, *EDGE_COLUMNS)}
+    for t, changed in changes(after, stored):
+        new[t] = [record for _, before, record in changed if before is None]
+        rest[Dataset.field_for(t)] = [record for _, before, record in changed if before is not None]
     for t in NODE_TYPES:
         names, types = zip(*NODE_COLUMNS[t])
         row = attrgetter(*names)
