@@ -212,21 +212,23 @@ def materialise(files: dict, directory: Path) -> Path:
     return directory
 
 
+def load_files(checked, tmp_path: Path, files: dict) -> None:
+    """Write the drawn files into a fresh directory and load it (checked)."""
+    with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
+        checked.load(materialise(files, Path(tmp) / "in"))
+
+
 @settings(FUZZ, max_examples=60)
 @given(case=csv_dirs())
 def test_any_csv_directory_loads_or_is_rejected_cleanly(checked, tmp_path, case):
-    files, _ = case
-    with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
-        checked.load(materialise(files, Path(tmp) / "in"))
+    load_files(checked, tmp_path, case[0])
 
 
 @pytest.mark.slow
 @settings(FUZZ, max_examples=150)
 @given(case=csv_dirs())
 def test_any_csv_directory_loads_or_is_rejected_cleanly_more(checked, tmp_path, case):
-    files, _ = case
-    with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
-        checked.load(materialise(files, Path(tmp) / "in"))
+    load_files(checked, tmp_path, case[0])
 
 
 @pytest.mark.parametrize("kind", ["encoding", "huge", "many_columns", "formula", "other_file", "cr_only"])
@@ -238,8 +240,7 @@ def test_each_mutation_at_least_once(checked, tmp_path, kind):
     def run(data):
         files = dict(SEED_FILES)
         data.draw(mutation(files, kind))
-        with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
-            checked.load(materialise(files, Path(tmp) / "in"))
+        load_files(checked, tmp_path, files)
 
     run()
 
@@ -326,23 +327,25 @@ def json_documents(draw) -> bytes:
     return raw
 
 
-@settings(FUZZ, max_examples=60)
-@given(raw=json_documents())
-def test_any_json_document_loads_or_is_rejected_cleanly(checked, tmp_path, raw):
+def load_json(checked, tmp_path: Path, raw: bytes) -> None:
+    """Write the drawn document into a fresh directory and load it (checked)."""
     with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
         path = Path(tmp) / "import.json"
         path.write_bytes(raw)
         checked.load(path)
+
+
+@settings(FUZZ, max_examples=60)
+@given(raw=json_documents())
+def test_any_json_document_loads_or_is_rejected_cleanly(checked, tmp_path, raw):
+    load_json(checked, tmp_path, raw)
 
 
 @pytest.mark.slow
 @settings(FUZZ, max_examples=150)
 @given(raw=json_documents())
 def test_any_json_document_loads_or_is_rejected_cleanly_more(checked, tmp_path, raw):
-    with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
-        path = Path(tmp) / "import.json"
-        path.write_bytes(raw)
-        checked.load(path)
+    load_json(checked, tmp_path, raw)
 
 
 # --- what the fuzzer found, kept as plain tests ----------------------------------------------
