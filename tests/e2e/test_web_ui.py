@@ -8,7 +8,6 @@ that server and nothing else.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import AS_OF, SEEDS, Seeds, drawn, wait_stabilized
+from tests.servers import free_port
 
 GRAPHCRM = Path(sys.executable).parent / "graphcrm"
 BID, ACCOUNT = "bid-jnm-5g-core-2026", "acc-jnm"
@@ -33,12 +33,6 @@ def _graphcrm(*args: str, cwd: Path) -> str:
     done = subprocess.run([str(GRAPHCRM), *args], capture_output=True, text=True, timeout=60, cwd=cwd)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -57,7 +51,7 @@ def server(tmp_path_factory, seeds):
     admin = _graphcrm("--db", db, "keys", "create", "--role", "admin", "--name", "e2e admin", cwd=folder)
     member = _graphcrm("--db", db, "keys", "create", "--role", "member", "--rep", MEMBER_REP, "--name", "e2e member",
                        cwd=folder)
-    port = _free_port()
+    port = free_port()
     log = open(folder / "server.log", "w")
     proc = subprocess.Popen([str(GRAPHCRM), "--db", db, "serve", "--port", str(port)], cwd=folder,
                             stdout=log, stderr=subprocess.STDOUT)

@@ -34,7 +34,6 @@ import datetime as dt
 import itertools
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.servers import free_port, wait_until_serving
 
 GRAPHCRM = Path(sys.executable).parent / "graphcrm"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -203,12 +204,6 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([GRAPHCRM, *args], capture_output=True, text=True, timeout=60)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
 
@@ -237,7 +232,7 @@ def test_concurrent_writers_and_readers_on_the_embedded_store(tmp_path):
     token = created.stdout.strip()
     headers = {"Authorization": f"Bearer {token}"}
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server_log = open(tmp_path / "server.log", "w")  # never a pipe: a full pipe would stall the server
     server = subprocess.Popen([GRAPHCRM, "--db", db, "serve", "--port", str(port)],
@@ -250,13 +245,7 @@ def test_concurrent_writers_and_readers_on_the_embedded_store(tmp_path):
         return c
 
     try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/openapi.json", timeout=1)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, (tmp_path / "server.log").read_text()
-                time.sleep(0.1)
+        wait_until_serving(base, server, seconds=20, log=tmp_path / "server.log")
         setup = Log()
         first = setup.call(client(), "import", "POST", "/import", 0, json=import_batch(0))
         assert first.status == 200, first.body[:500]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -13,6 +11,8 @@ import pytest
 
 from graphcrm.access import authenticate
 from graphcrm.store import open_store
+
+from tests.servers import free_port, wait_until_serving
 
 GRAPHCRM = Path(sys.executable).parent / "graphcrm"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -62,25 +62,14 @@ def test_no_auth_only_on_loopback(db):
     assert "loopback" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_answers_with_a_key_and_refuses_without(db):
     token = run("--db", db, "keys", "create", "--role", "admin").stdout.strip()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([GRAPHCRM, "--db", db, "serve", "--port", str(port)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                httpx.get(f"{base}/openapi.json", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_until_serving(base, server, seconds=10)
         coverage = f"{base}/bids/bid-jnm-5g-core-2026/coverage?as_of=2026-11-15"
         assert httpx.get(coverage).status_code == 401
         r = httpx.get(coverage, headers={"Authorization": f"Bearer {token}"})

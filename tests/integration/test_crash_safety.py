@@ -35,7 +35,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -48,6 +47,8 @@ import httpx
 import pytest
 
 from graphcrm.store.ladybug import BULK_FROM  # the two load inputs sit on either side of it
+
+from tests.servers import free_port, wait_until_serving
 
 pytestmark = pytest.mark.slow
 
@@ -149,12 +150,6 @@ def differ(state: tuple, other: tuple) -> str:
     """The kinds of records in which two ``_digest`` results differ, with their counts."""
     kinds = [k for k in other[2] if state[2].get(k) != other[2][k]]
     return ", ".join(f"{k} ({state[0].get(k)} vs {other[0].get(k)})" for k in kinds) or "none"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- loads ---------------------------------------------------------------------------
@@ -334,14 +329,7 @@ def test_api_server_killed_keeps_every_acknowledged_write_and_no_half(api_before
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    httpx.get(f"{base}/openapi.json", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.05)
-            else:
-                pytest.fail("the server did not start")
+            wait_until_serving(base, server, seconds=15)
             writer = Writer(base, token, writes)
             delay = rng.uniform(0.05, 1.2)
             writer.start()
