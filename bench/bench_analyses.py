@@ -28,7 +28,8 @@ from graphcrm.graph import build_graph
 from graphcrm.model import RECORD_TYPES, Dataset
 from graphcrm.policy import Policy
 from graphcrm.store import open_store
-from graphcrm.store.port import ACCOUNT_BATCH, QUERY_DIR
+from graphcrm.schema import query
+from graphcrm.store.reads import ACCOUNT_BATCH
 
 from bench.synth import AS_OF, big_account, portfolio
 
@@ -93,7 +94,7 @@ def measure(path: Path, what: str, jobs: int) -> dict:
             for start in range(0, len(ids), ACCOUNT_BATCH):
                 chunk = ids[start:start + ACCOUNT_BATCH]
                 for rt in RECORD_TYPES:
-                    rows += len(store._read(f"{QUERY_DIR[rt]}/in_accounts", account_ids=chunk,
+                    rows += len(store.read(query(rt, "in_accounts"), account_ids=chunk,
                                             first=chunk[0], last=chunk[-1]))
             extra = {"rows": rows}
         else:

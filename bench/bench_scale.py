@@ -414,19 +414,20 @@ def child_raw(store: Path, counts: bool) -> dict:
     """In a fresh process: time reading exactly the rows ``risks`` reads."""
     from graphcrm.services import RISK_RECORDS
     from graphcrm.store.ladybug import LadybugStore
-    from graphcrm.store.port import ACCOUNT_BATCH, QUERY_DIR
+    from graphcrm.schema import query as named
+    from graphcrm.store.reads import ACCOUNT_BATCH
 
     t = time.perf_counter()
     s = LadybugStore(store, read_only=True)
     opened = time.perf_counter() - t
     t = time.perf_counter()
     ids = s.account_ids()
-    rows = {"account/ids": len(ids), "rep/all": len(s._read("rep/all"))}
+    rows = {"account/ids": len(ids), "rep/all": len(s.read("rep/all"))}
     for start in range(0, len(ids), ACCOUNT_BATCH):
         batch = ids[start:start + ACCOUNT_BATCH]
         for rt in RISK_RECORDS:
-            query = f"{QUERY_DIR[rt]}/in_accounts"
-            rows[query] = rows.get(query, 0) + len(s._read(query, account_ids=batch, first=batch[0], last=batch[-1]))
+            query = named(rt, "in_accounts")
+            rows[query] = rows.get(query, 0) + len(s.read(query, account_ids=batch, first=batch[0], last=batch[-1]))
     seconds = time.perf_counter() - t
     out = {"seconds": seconds, "open_seconds": opened, "rows": sum(rows.values()), "rows_by_query": rows,
            "ids_sorted": ids == sorted(ids),

@@ -42,7 +42,7 @@ import pyarrow as pa
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from graphcrm.model import Id
+from graphcrm.model import Id, kind_of
 
 __all__ = ["Action", "Actor", "AuditEntry", "AUDIT_COLUMNS", "ARROW_TYPES", "Change", "Trail", "kind_of",
            "naive_utc", "utc"]
@@ -155,13 +155,6 @@ def _json(values: dict[str, Any] | None) -> str | None:
 
 def _parse(text: str | None) -> dict[str, Any] | None:
     return None if text is None else json.loads(text)
-
-
-@cache
-def kind_of(record_type: type) -> str:
-    """An entry's ``kind`` for a record type: ``contact``, ``bid_role``, ``api_key`` …"""
-    name = record_type.__name__
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
 @cache

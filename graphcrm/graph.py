@@ -2,10 +2,11 @@
 
 Analyses work on this graph and never on the database. Nodes are keyed
 ``(label, id)`` — ids are unique per label only — and carry ``label`` plus every
-property of their record. Edges are keyed by their type (DESIGN §2) and carry
+property of their record. Edges are keyed by their type (docs/design.md §2) and carry
 that relationship's properties; structural edges (``PART_OF``, ``MEMBER_OF``,
 ``WORKS_AT``, ``REPORTS_TO``, ``FOR``, ``ATTENDED``) come from reference fields.
-Edges whose endpoint is missing from the account's records are left out.
+Edges whose endpoint is missing from the account's records are left out. The
+nodes and edges are derived from the record types' declarations (``graphcrm.schema``).
 
 ``graph.graph`` holds ``account_id`` and, for a bid's graph, ``bid_id``.
 
@@ -22,15 +23,16 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field, make_dataclass
 from typing import Any
 
 import networkx as nx
 
-from graphcrm.model import Dataset
+from graphcrm.model import RECORD_TYPES, Dataset
+from graphcrm.schema import EDGE_TYPES, NODE_TYPES, edge_refs, ends, list_refs, properties
 
 __all__ = [
-    "AccountRows", "build_graph", "account", "unit", "contact", "rep", "bid", "nodes_of", "decision_chain",
+    "AccountRows", "build_graph", "account", "unit", "contact", "rep", "bid", "nodes_of",
 ]
 
 Node = tuple[str, str]
@@ -56,43 +58,27 @@ def bid(id: str) -> Node:
     return ("Bid", id)
 
 
-@dataclass
-class AccountRows:
-    """An account's records as the store holds them, unvalidated: what
+AccountRows = make_dataclass(
+    "AccountRows", [(Dataset.field_for(t), list, field(default_factory=list)) for t in RECORD_TYPES],
+    namespace={"__doc__": """An account's records as the store holds them, unvalidated: what
     ``build_graph`` reads of a ``Dataset``, without re-checking rows that were
     validated when written (the portfolio scans' fast path). Items have the
-    record's attributes; enum fields are plain strings (they compare equal)."""
+    record's attributes; enum fields are plain strings (they compare equal).""", "__module__": __name__},
+)
 
-    accounts: list = field(default_factory=list)
-    units: list = field(default_factory=list)
-    contacts: list = field(default_factory=list)
-    reps: list = field(default_factory=list)
-    account_team: list = field(default_factory=list)
-    relationships: list = field(default_factory=list)
-    influences: list = field(default_factory=list)
-    bids: list = field(default_factory=list)
-    bid_roles: list = field(default_factory=list)
-    activities: list = field(default_factory=list)
-    agreements: list = field(default_factory=list)
-
-
-_NODES = (("Account", "accounts", ()), ("Unit", "units", ()), ("Contact", "contacts", ("reports_to",)),
-          ("Rep", "reps", ()), ("Bid", "bids", ()), ("Activity", "activities", ("rep_ids", "contact_ids")),
-          ("Agreement", "agreements", ()))
+# (label, Dataset field, attributes left out of the node: the edge-only references)
+_NODES = tuple((t.LABEL, Dataset.field_for(t), tuple(f for f in t.model_fields if f not in properties(t)))
+               for t in NODE_TYPES)
 # (Dataset field, edge type, from (label, attribute), to (label, attribute), attributes left out of the edge)
 _EDGES = (
-    ("units", "PART_OF", ("Unit", "id"), ("Account", "account_id"), None),
-    ("units", "PART_OF", ("Unit", "id"), ("Unit", "parent_unit_id"), None),
-    ("contacts", "WORKS_AT", ("Contact", "id"), ("Account", "account_id"), None),
-    ("contacts", "MEMBER_OF", ("Contact", "id"), ("Unit", "unit_id"), None),
-    ("contacts", "REPORTS_TO", ("Contact", "id"), ("Contact", "reports_to"), None),
-    ("bids", "FOR", ("Bid", "id"), ("Account", "account_id"), None),
-    ("agreements", "FOR", ("Agreement", "id"), ("Account", "account_id"), None),
-    ("account_team", "ON_TEAM", ("Rep", "rep_id"), ("Account", "account_id"), ("account_id", "rep_id")),
-    ("relationships", "KNOWS", ("Rep", "rep_id"), ("Contact", "contact_id"), ("rep_id", "contact_id")),
-    ("influences", "INFLUENCES", ("Contact", "source_id"), ("Contact", "target_id"), ("source_id", "target_id")),
-    ("bid_roles", "ROLE_IN", ("Contact", "contact_id"), ("Bid", "bid_id"), ("bid_id", "contact_id")),
+    *((Dataset.field_for(t), r.edge, (t.LABEL, "id"), (r.target, r.field), None)
+      for t in NODE_TYPES for r in edge_refs(t)),
+    *((Dataset.field_for(t), t.LABEL, (ends(t)[0][1].LABEL, ends(t)[0][0]), (ends(t)[1][1].LABEL, ends(t)[1][0]),
+       t.KEY) for t in EDGE_TYPES),
 )
+# (label, Dataset field, ((edge type, attribute, label of its ids, whether the edge points to the record), …))
+_LISTS = tuple((t.LABEL, Dataset.field_for(t), tuple((r.edge, r.field, r.target, r.reverse) for r in list_refs(t)))
+               for t in NODE_TYPES if list_refs(t))
 
 
 def build_graph(data: Dataset | AccountRows, account_id: str) -> nx.MultiDiGraph:
@@ -119,10 +105,15 @@ def build_graph(data: Dataset | AccountRows, account_id: str) -> nx.MultiDiGraph
             u, v = (ulab, getattr(r, uattr)), (vlab, target)
             if u in nodes and v in nodes:
                 edges.append((u, v, type_, {"type": type_, **_props(r, skip)} if skip else {"type": type_}))
-    for a in data.activities:
-        node = ("Activity", a.id)
-        edges += [(rep(r), node, "ATTENDED", {"type": "ATTENDED"}) for r in a.rep_ids if rep(r) in nodes]
-        edges += [(contact(c), node, "ATTENDED", {"type": "ATTENDED"}) for c in a.contact_ids if contact(c) in nodes]
+    for record_label, name, refs in _LISTS:  # record by record, each list in turn
+        for r in getattr(data, name):
+            node = (record_label, r.id)
+            for type_, attr, label, reverse in refs:
+                for x in getattr(r, attr):
+                    other = (label, x)
+                    if other in nodes:
+                        edges.append((other, node, type_, {"type": type_}) if reverse
+                                     else (node, other, type_, {"type": type_}))
     g.add_edges_from(edges)
     return g
 
@@ -136,16 +127,3 @@ def nodes_of(g: nx.MultiDiGraph, label: str) -> Iterator[tuple[str, dict[str, An
     for (lab, id_), attrs in sorted(g.nodes(data=True), key=lambda n: n[0]):
         if lab == label:
             yield id_, attrs
-
-
-def decision_chain(g: nx.MultiDiGraph, bid_id: str) -> nx.MultiDiGraph:
-    """The slice of an account graph that shows one bid's decision chain.
-
-    The bid, the contacts with a role in it, the ``INFLUENCES`` and
-    ``REPORTS_TO`` edges among them, and the reps who know any of them (with
-    their ``KNOWS`` edges). A view: do not modify it.
-    """
-    chain = {u for u, _, k in g.in_edges(bid(bid_id), keys=True) if k == "ROLE_IN"}
-    reps = {u for c in chain for u, _, k in g.in_edges(c, keys=True) if k == "KNOWS"}
-    keep = chain | reps | {bid(bid_id)}
-    return g.subgraph(keep)

@@ -17,40 +17,22 @@ from graphcrm.audit import Actor, AuditEntry
 from graphcrm.errors import InputError, Issue
 from graphcrm.fileformat import AUDIT, Source, read_path
 from graphcrm.gc_pause import paused_gc
-from graphcrm.model import Account, Bid, Contact, Rep, Unit
-from graphcrm.store.port import GraphStore, Progress, home_account
+from graphcrm.model import Dataset, Rep
+from graphcrm.schema import NODE_TYPES, home_account, references, self_refs, target
+from graphcrm.store.port import GraphStore, Progress
 
 __all__ = ["load", "load_source", "check_references", "new_history"]
 
 FUTURE_SLACK = dt.timedelta(minutes=5)
 """How far ahead of this machine's clock a restored entry may be (another's clock)."""
 
-# (Dataset field, column, referenced type, must the target be in the record's account?)
-# The record's account is ``port.home_account``'s: its account_id column, or for
-# bid_roles the bid's account, for influences the source contact's account.
-_REFERENCES: tuple[tuple[str, str, type, bool], ...] = (
-    ("accounts", "parent_id", Account, False),
-    ("units", "account_id", Account, False),
-    ("units", "parent_unit_id", Unit, True),
-    ("contacts", "account_id", Account, False),
-    ("contacts", "unit_id", Unit, True),
-    ("contacts", "reports_to", Contact, True),
-    ("account_team", "account_id", Account, False),
-    ("account_team", "rep_id", Rep, False),
-    ("relationships", "rep_id", Rep, False),
-    ("relationships", "contact_id", Contact, False),
-    ("influences", "source_id", Contact, False),
-    ("influences", "target_id", Contact, True),
-    ("bids", "account_id", Account, False),
-    ("bid_roles", "bid_id", Bid, False),
-    ("bid_roles", "contact_id", Contact, True),
-    ("activities", "account_id", Account, False),
-    ("activities", "bid_id", Bid, True),
-    ("activities", "rep_ids", Rep, False),
-    ("activities", "contact_ids", Contact, True),
-    ("agreements", "account_id", Account, False),
-)
-_SELF_PARENTS = (("accounts", "parent_id"), ("units", "parent_unit_id"), ("contacts", "reports_to"))
+# (Dataset field, column, referenced type, must the target be in the record's account?),
+# from the declarations (``graphcrm.schema.references``). The record's account is
+# ``schema.home_account``'s: its account_id column, or for bid_roles the bid's
+# account, for influences the source contact's account.
+_REFERENCES: tuple[tuple[str, str, type, bool], ...] = tuple(
+    (Dataset.field_for(t), r.field, target(r), r.same_account) for t, r in references())
+_SELF_PARENTS = tuple((Dataset.field_for(t), field) for t, field in self_refs())
 
 
 def _values(data, field: str, column: str) -> Iterator[tuple[str, ...] | list[str]]:
@@ -70,13 +52,9 @@ def check_references(source: Source, store: GraphStore, scope: Collection[str] |
     store outside it are treated as missing, so the answer reveals nothing about them.
     """
     data = source.data
+    targets = {t for _, _, t, _ in _REFERENCES}
     known: dict[type, dict[str, str | None]] = {
-        Account: {a.id: a.id for a in data.accounts},
-        Unit: {u.id: u.account_id for u in data.units},
-        Contact: {c.id: c.account_id for c in data.contacts},
-        Rep: {r.id: None for r in data.reps},
-        Bid: {b.id: b.account_id for b in data.bids},
-    }
+        t: {r.id: home_account(r, {}) for r in data.records(t)} for t in NODE_TYPES if t in targets}
     wanted: dict[type, set[str]] = {t: set() for t in known}
     for field, column, target, _ in _REFERENCES:
         for values in _values(data, field, column):

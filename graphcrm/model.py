@@ -1,14 +1,32 @@
-"""The domain model: every node and relationship type of DESIGN §2, as pydantic models.
+"""The domain model: every node and relationship type of docs/design.md §2, as pydantic models.
 
-Each record mirrors one row of the import format (DESIGN §4), because that is the
-shape users write and the store round-trips. The structural relationships are the
-record's reference fields: ``Unit.account_id``/``parent_unit_id`` are ``PART_OF``,
-``Contact.unit_id`` is ``MEMBER_OF``, ``Contact.account_id`` is ``WORKS_AT``,
-``Contact.reports_to`` is ``REPORTS_TO``, ``Bid.account_id`` and
-``Agreement.account_id`` are ``FOR``, ``Activity.rep_ids``/``contact_ids`` are
-``ATTENDED``. The relationships that carry properties have records of their own:
-``Relationship`` (``KNOWS``), ``Influence`` (``INFLUENCES``), ``TeamMember``
-(``ON_TEAM``) and ``BidRole`` (``ROLE_IN``).
+Each record mirrors one row of the import format (docs/design.md §4), because that
+is the shape users write and the store round-trips. **This module is the schema**:
+each record type is declared once, here, and everything else is derived from the
+declaration (``graphcrm.schema``: the graph's edges, the import's reference checks,
+deletion effects, the store's tables, bulk columns and the CRUD Cypher of
+``cypher/``). A declaration is the class's fields plus:
+
+- ``FILE``: the import file; the ``Dataset`` field is its name without ``.csv``;
+- ``KEY``: the fields that identify a record (``id``, or an edge's two ends);
+- ``LABEL``: the node label, or for a relationship with properties its type;
+- ``REFS``: the reference fields (``Ref``): which type each names, the edge type
+  that carries it in the graph, whether it must stay in the record's account,
+  and whether it is a node property as well as an edge;
+- ``ENDS``: for a relationship record, the fields of its start and end;
+- ``HOME``: the field that gives the record's account (its own ``id`` for an
+  account, ``account_id``, or a reference whose target's account is the
+  record's); None for reps, which belong to no account;
+- ``FILTERS``: the fields a list of these records can be filtered on.
+
+The structural relationships are reference fields: ``Unit.account_id`` and
+``parent_unit_id`` are ``PART_OF``, ``Contact.unit_id`` is ``MEMBER_OF``,
+``Contact.account_id`` is ``WORKS_AT``, ``Contact.reports_to`` is ``REPORTS_TO``,
+``Bid.account_id`` and ``Agreement.account_id`` are ``FOR``,
+``Activity.rep_ids``/``contact_ids`` are ``ATTENDED``. The relationships that
+carry properties have records of their own: ``Relationship`` (``KNOWS``),
+``Influence`` (``INFLUENCES``), ``TeamMember`` (``ON_TEAM``) and ``BidRole``
+(``ROLE_IN``).
 
 Invalid data raises ``pydantic.ValidationError`` whose entries name the field.
 """
@@ -17,7 +35,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, ClassVar
 
 from pydantic import (
@@ -26,6 +46,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    create_model,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -34,7 +55,8 @@ __all__ = [
     "Tier", "StrategicFit", "UnitKind", "Level", "RepRole", "BidStage", "ActivityKind",
     "AgreementKind", "InfluenceKind", "BidRoleName", "InfluenceLevel",
     "Account", "Unit", "Contact", "Rep", "TeamMember", "Relationship", "Influence",
-    "Bid", "BidRole", "Activity", "Agreement", "Record", "Dataset", "RECORD_TYPES", "ApiKey",
+    "Bid", "BidRole", "Activity", "Agreement", "Record", "Ref", "Dataset", "RECORD_TYPES", "ApiKey",
+    "ApiRole", "kind_of",
 ]
 
 
@@ -213,17 +235,52 @@ Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 IdList = Annotated[list[Id], BeforeValidator(_ids)]
 
 
+@dataclass(frozen=True)
+class Ref:
+    """A reference field of a record type: it names a record of type ``target``.
+
+    Parameters
+    ----------
+    field : str
+        The field (a list of ids for ``Activity.rep_ids``/``contact_ids``).
+    target : str
+        The label of the record type it names.
+    edge : str, optional
+        The relationship type that carries the reference in the graph and the
+        store (None: a node property only, as ``Account.parent_id``).
+    same_account : bool
+        The named record must belong to the record's own account.
+    reverse : bool
+        The edge points from the named record to this one (``ATTENDED``).
+    property : bool
+        Also stored as a node property (False: only as the edge, so the store
+        clears it when the named record is deleted; a property reference
+        instead keeps its target from being deleted).
+    """
+
+    field: str
+    target: str
+    edge: str | None = None
+    same_account: bool = False
+    reverse: bool = False
+    property: bool = True
+
+
 class Record(BaseModel):
     """Base of every record: strict about unknown fields, immutable.
 
-    ``FILE`` is the import file the records come from; ``KEY`` the fields that
-    identify a record (an id, or the endpoints of a relationship).
+    The class attributes declare the type's schema (see the module docstring).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     FILE: ClassVar[str]
     KEY: ClassVar[tuple[str, ...]] = ("id",)
+    LABEL: ClassVar[str]
+    REFS: ClassVar[tuple[Ref, ...]] = ()
+    ENDS: ClassVar[tuple[str, str] | None] = None
+    HOME: ClassVar[str | None] = "account_id"
+    FILTERS: ClassVar[tuple[str, ...]] = ()
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -235,6 +292,10 @@ class Record(BaseModel):
 
 class Account(Record):
     FILE = "accounts.csv"
+    LABEL = "Account"
+    REFS = (Ref("parent_id", "Account"),)
+    HOME = "id"
+    FILTERS = ("tier",)
     id: Id
     name: Name
     tier: Tier
@@ -252,6 +313,10 @@ class Account(Record):
 
 class Unit(Record):
     FILE = "units.csv"
+    LABEL = "Unit"
+    REFS = (Ref("account_id", "Account", edge="PART_OF"),
+            Ref("parent_unit_id", "Unit", edge="PART_OF", same_account=True))
+    FILTERS = ("kind",)
     id: Id
     account_id: Id
     name: Name
@@ -268,6 +333,11 @@ class Unit(Record):
 
 class Contact(Record):
     FILE = "contacts.csv"
+    LABEL = "Contact"
+    REFS = (Ref("account_id", "Account", edge="WORKS_AT"),
+            Ref("unit_id", "Unit", edge="MEMBER_OF", same_account=True),
+            Ref("reports_to", "Contact", edge="REPORTS_TO", same_account=True, property=False))
+    FILTERS = ("unit_id", "level")
     id: Id
     account_id: Id
     unit_id: Id | None = None
@@ -286,6 +356,9 @@ class Contact(Record):
 
 class Rep(Record):
     FILE = "reps.csv"
+    LABEL = "Rep"
+    HOME = None
+    FILTERS = ("active",)
     id: Id
     name: Name
     role: RepRole | None = None
@@ -296,6 +369,9 @@ class Rep(Record):
 
 class Bid(Record):
     FILE = "bids.csv"
+    LABEL = "Bid"
+    REFS = (Ref("account_id", "Account", edge="FOR"),)
+    FILTERS = ("stage",)
     id: Id
     account_id: Id
     name: Name
@@ -307,6 +383,11 @@ class Bid(Record):
 
 class Activity(Record):
     FILE = "activities.csv"
+    LABEL = "Activity"
+    REFS = (Ref("account_id", "Account"), Ref("bid_id", "Bid", same_account=True),
+            Ref("rep_ids", "Rep", edge="ATTENDED", reverse=True, property=False),
+            Ref("contact_ids", "Contact", edge="ATTENDED", same_account=True, reverse=True, property=False))
+    FILTERS = ("bid_id",)
     id: Id
     date: Day
     kind: ActivityKind
@@ -319,6 +400,9 @@ class Activity(Record):
 
 class Agreement(Record):
     FILE = "agreements.csv"
+    LABEL = "Agreement"
+    REFS = (Ref("account_id", "Account", edge="FOR"),)
+    FILTERS = ("kind",)
     id: Id
     account_id: Id
     kind: AgreementKind
@@ -340,6 +424,10 @@ class TeamMember(Record):
 
     FILE = "account_team.csv"
     KEY = ("account_id", "rep_id")
+    LABEL = "ON_TEAM"
+    REFS = (Ref("account_id", "Account"), Ref("rep_id", "Rep"))
+    ENDS = ("rep_id", "account_id")
+    FILTERS = ("rep_id",)
     account_id: Id
     rep_id: Id
     role: Name | None = None
@@ -350,6 +438,11 @@ class Relationship(Record):
 
     FILE = "relationships.csv"
     KEY = ("rep_id", "contact_id")
+    LABEL = "KNOWS"
+    REFS = (Ref("rep_id", "Rep"), Ref("contact_id", "Contact"))
+    ENDS = ("rep_id", "contact_id")
+    HOME = "contact_id"
+    FILTERS = ("rep_id", "contact_id")
     rep_id: Id
     contact_id: Id
     depth: Depth
@@ -362,6 +455,11 @@ class Influence(Record):
 
     FILE = "influences.csv"
     KEY = ("source_id", "target_id")
+    LABEL = "INFLUENCES"
+    REFS = (Ref("source_id", "Contact"), Ref("target_id", "Contact", same_account=True))
+    ENDS = ("source_id", "target_id")
+    HOME = "source_id"
+    FILTERS = ("source_id", "target_id")
     source_id: Id
     target_id: Id
     strength: Strength
@@ -379,11 +477,24 @@ class BidRole(Record):
 
     FILE = "bid_roles.csv"
     KEY = ("bid_id", "contact_id")
+    LABEL = "ROLE_IN"
+    REFS = (Ref("bid_id", "Bid"), Ref("contact_id", "Contact", same_account=True))
+    ENDS = ("contact_id", "bid_id")
+    HOME = "bid_id"
+    FILTERS = ("bid_id", "contact_id")
     bid_id: Id
     contact_id: Id
     role: BidRoleName
     influence: InfluenceLevel | None = None
     stance: Stance | None = None
+
+
+class ApiRole(StrEnum):
+    """What an API key may do (``graphcrm.access`` applies it)."""
+
+    admin = "admin"
+    manager = "manager"
+    member = "member"
 
 
 class ApiKey(BaseModel):
@@ -395,7 +506,7 @@ class ApiKey(BaseModel):
 
     id: Id
     name: Name
-    role: str
+    role: ApiRole
     rep_id: Id | None = None
     hash: str
     created: dt.datetime
@@ -410,22 +521,19 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 )
 
 
-class Dataset(BaseModel):
-    """A set of records in the import format: one list per import file."""
+@cache
+def kind_of(record_type: type) -> str:
+    """The snake-case name of a record type: its ``cypher/`` directory and its
+    audit entries' ``kind`` (``contact``, ``bid_role``, ``api_key`` …)."""
+    name = record_type.__name__
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+class _Dataset(BaseModel):
+    """A set of records in the import format: one list per import file
+    (``Dataset``'s fields are derived from ``RECORD_TYPES``)."""
 
     model_config = ConfigDict(extra="forbid")
-
-    accounts: list[Account] = []
-    units: list[Unit] = []
-    contacts: list[Contact] = []
-    reps: list[Rep] = []
-    account_team: list[TeamMember] = []
-    relationships: list[Relationship] = []
-    influences: list[Influence] = []
-    bids: list[Bid] = []
-    bid_roles: list[BidRole] = []
-    activities: list[Activity] = []
-    agreements: list[Agreement] = []
 
     @staticmethod
     def field_for(record_type: type[Record]) -> str:
@@ -441,3 +549,9 @@ class Dataset(BaseModel):
     def sorted(self) -> Dataset:
         """The same records, each list sorted by key: a canonical order for export."""
         return Dataset(**{self.field_for(t): sorted(self.records(t), key=lambda r: r.key) for t in RECORD_TYPES})
+
+
+Dataset = create_model(
+    "Dataset", __base__=_Dataset, __module__=__name__,
+    **{_Dataset.field_for(t): (list[t], []) for t in RECORD_TYPES},
+)

@@ -40,7 +40,7 @@ class ReportCache:
     data, ``as_of`` and the policy, so while ``store.generation`` stays the same
     (counted after every committed write) the same question gets the same answer.
 
-    Only for a store this process alone writes (``store.exclusive``, the embedded
+    Only for a store this process alone writes (``store.exclusive_writer``, the embedded
     store); for a shared store every call computes afresh.
     """
 
@@ -50,7 +50,7 @@ class ReportCache:
         self._lock = threading.Lock()
 
     def get(self, store: GraphStore, key: tuple, compute: Callable[[], Any]) -> Any:
-        if not store.exclusive:
+        if not store.exclusive_writer:
             return compute()
         full = (store.generation, *key)  # read before computing: a write meanwhile retires it
         with self._lock:

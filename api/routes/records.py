@@ -19,7 +19,7 @@ from graphcrm.model import (
     Account, Activity, Agreement, Bid, BidRole, Contact, Influence, Record, Relationship, Rep,
     TeamMember, Unit,
 )
-from graphcrm.store.port import LIST_FILTERS, GraphStore
+from graphcrm.store.port import GraphStore
 
 __all__ = ["RESOURCES", "routers"]
 
@@ -91,7 +91,7 @@ def _list_params(record_type: type[Record]) -> type[BaseModel]:
     }
     if record_type is not Rep:
         fields["account_id"] = (str | None, Query(None, min_length=1, max_length=200))
-    for name in LIST_FILTERS[record_type]:
+    for name in record_type.FILTERS:
         kind = bool if name == "active" else str
         fields[name] = (kind | None, Query(None) if kind is bool else Query(None, min_length=1, max_length=200))
     return create_model(f"{record_type.__name__}ListParams", **fields)

@@ -2,9 +2,11 @@
 
 A write is not just its input. Logging an activity moves the last contact of the
 relationships between the reps and contacts who met forward, or creates them
-(DESIGN §2); deleting a contact takes its relationships, influences and bid
-roles with it and drops it from reporting lines and attendee lists (a rep: its
-team places, relationships and attendance). The audit trail records each touched
+(docs/design.md §2); deleting a node takes the relationship records that end
+at it and clears the edge-only references that name it (``graphcrm.schema``): a
+contact's relationships, influences and bid roles go, and it drops out of
+reporting lines and attendee lists (a rep: its team places, relationships and
+attendance). The audit trail records each touched
 record before and after, and the LadybugDB bulk path writes after-states
 directly, so both need the same answer: these pure functions give it, from the
 input and the records the store held (``tests/integration/test_audit.py`` checks
@@ -26,19 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from graphcrm.model import (
-    Account, Activity, Bid, BidRole, Contact, Dataset, Influence, Record, Relationship, Rep, TeamMember,
-)
+from graphcrm.model import Activity, Dataset, Record, Relationship
+from graphcrm.schema import cleared_on_delete, is_list, referrers
 
-__all__ = ["ENDPOINTS", "Stored", "after_states", "as_stored", "changes", "deletion_effects", "meetings"]
-
-ENDPOINTS: dict[type[Record], tuple[tuple[str, type[Record]], tuple[str, type[Record]]]] = {
-    TeamMember: (("rep_id", Rep), ("account_id", Account)),
-    Relationship: (("rep_id", Rep), ("contact_id", Contact)),
-    Influence: (("source_id", Contact), ("target_id", Contact)),
-    BidRole: (("contact_id", Contact), ("bid_id", Bid)),
-}
-"""Relationship types with properties: (field, node type) of each endpoint."""
+__all__ = ["Stored", "after_states", "as_stored", "changes", "deletion_effects", "meetings"]
 
 Stored = Mapping[type[Record], Mapping[tuple[str, ...], Record]]
 """The store's records among those a write names: record type → key → record."""
@@ -106,27 +99,24 @@ def changes(after: Mapping[type[Record], Mapping[tuple[str, ...], Record]], stor
 def deletion_effects(deleted: Record, around: Dataset
                      ) -> Iterator[tuple[type[Record], tuple[str, ...], Record, Record | None]]:
     """(type, key, before, after) of the other records that deleting ``deleted``
-    changes: after is None for the relationships that go with it (an edge
-    needs both ends), else the record without the reference (a reporting line,
-    an activity's attendee).
+    changes: after is None for the relationship records that end at it (an
+    edge needs both ends), else the record without the reference (a reporting
+    line, an activity's attendee).
 
-    ``around`` holds at least every record that may refer to ``deleted``: its
-    account's records, or for a rep its team memberships, relationships and
-    activities.
+    ``around`` holds at least every record that may refer to ``deleted``
+    through an edge (``GraphStore`` finds them by their reference).
     """
-    kind = type(deleted)
-    for t, ends in ENDPOINTS.items():
-        fields = [field for field, end in ends if end is kind]
-        for r in around.records(t) if fields else ():
-            if any(getattr(r, f) == deleted.id for f in fields):
+    for t, field in referrers(type(deleted)):
+        for r in around.records(t):
+            if getattr(r, field) == deleted.id:
                 yield t, r.key, r, None
-    if kind is Contact:
-        for c in around.contacts:
-            if c.reports_to == deleted.id and c.id != deleted.id:
-                yield Contact, c.key, c, c.model_copy(update={"reports_to": None})
-    if kind in (Contact, Rep):
-        field = "contact_ids" if kind is Contact else "rep_ids"
-        for a in around.activities:
-            if deleted.id in getattr(a, field):
-                yield Activity, a.key, a, a.model_copy(
-                    update={field: [x for x in getattr(a, field) if x != deleted.id]})
+    for t, ref in cleared_on_delete(type(deleted)):
+        for r in around.records(t):
+            if r.key == deleted.key:
+                continue
+            value = getattr(r, ref.field)
+            if is_list(t, ref.field):
+                if deleted.id in value:
+                    yield t, r.key, r, r.model_copy(update={ref.field: [x for x in value if x != deleted.id]})
+            elif value == deleted.id:
+                yield t, r.key, r, r.model_copy(update={ref.field: None})

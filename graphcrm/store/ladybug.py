@@ -1,6 +1,6 @@
 """The embedded store: LadybugDB (PyPI ``ladybug``, the maintained fork of Kùzu).
 
-One file on disk, in-process. LadybugDB's rules (see TRAPS.md) shape this module:
+One file on disk, in-process. LadybugDB's rules (docs/architecture.md, "Engine facts") shape this module:
 
 - one ``Database`` per file per process: ``_database`` hands out a shared
   instance per path and closes it when its last user closes;
@@ -29,7 +29,6 @@ import fcntl
 import os
 import shutil
 import threading
-import typing
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +41,8 @@ from graphcrm import cypher
 from graphcrm.errors import StoreError, StoreLocked
 
 from graphcrm.audit import Actor, AuditEntry, Trail
-from graphcrm.model import Dataset
+from graphcrm.model import Dataset, Record
+from graphcrm.schema import query, value_type
 from graphcrm.store.effects import Stored
 from graphcrm.store.ladybug_bulk import bulk_plan
 from graphcrm.store.port import GraphStore, Progress, Step
@@ -152,7 +152,8 @@ def _recover(path: Path) -> None:
 BULK_FROM = 20_000
 """Writes of this many rows or more take the bulk path (COPY what is new)."""
 
-_SAMPLE = {dt.date: dt.date(1970, 1, 1), dt.datetime: dt.datetime(1970, 1, 1), float: 0.0, int: 0, bool: False}
+_SAMPLE = {"date": dt.date(1970, 1, 1), "timestamp": dt.datetime(1970, 1, 1), "double": 0.0, "int": 0,
+           "bool": False}
 
 
 def _typing_row(record_type: type[BaseModel], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -160,13 +161,9 @@ def _typing_row(record_type: type[BaseModel], rows: list[dict[str, Any]]) -> dic
     row: dict[str, Any] = {}
     needed = False
     for name in rows[0]:
-        field = record_type.model_fields.get(name)
         sample = None
-        if field is not None and name not in record_type.KEY:
-            for arg in typing.get_args(field.annotation) or (field.annotation,):
-                base = typing.get_origin(arg) or arg
-                base = typing.get_args(arg)[0] if base is typing.Annotated else base
-                sample = _SAMPLE.get(base, sample)
+        if name in record_type.model_fields and name not in record_type.KEY:
+            sample = _SAMPLE.get(value_type(record_type, name))
         if sample is not None and all(r[name] is None for r in rows):
             needed = True
         row[name] = sample if name not in record_type.KEY else None
@@ -186,7 +183,7 @@ class LadybugStore(GraphStore):
     """
 
     engine = "ladybug"
-    exclusive = True  # one process per file (the lock); see GraphStore.exclusive
+    exclusive_writer = True  # one process per file (the lock); see GraphStore.exclusive_writer
 
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = Path(path).expanduser().resolve()
@@ -196,6 +193,7 @@ class LadybugStore(GraphStore):
         self._db, self._lock = _database(self.path, read_only)
         self._local = threading.local()
         self._closed = False
+        self._table_columns: dict[type[Record], tuple[str, ...]] = {}
 
     def _conn(self) -> ladybug.Connection:
         conn = getattr(self._local, "conn", None)
@@ -220,6 +218,7 @@ class LadybugStore(GraphStore):
         with self._lock:
             for statement in cypher.schema(self.engine):
                 self._run(statement, {})
+            self._table_columns.clear()
 
     def close(self) -> None:
         if not self._closed:
@@ -227,33 +226,41 @@ class LadybugStore(GraphStore):
             self._local = threading.local()
             _release(self.path)
 
-    def _exclusive(self) -> threading.RLock:
+    def exclusive(self) -> threading.RLock:
         return self._lock  # what a write plans from stays as it read it until it commits
 
     def apply(self, data: Dataset, progress: Progress | None = None, actor: Actor | None = None,
               history: Sequence[AuditEntry] = ()) -> None:
         if not self._bulk(data):
-            super().apply(data, progress, actor, history)  # which holds the lock (``_exclusive``)
+            super().apply(data, progress, actor, history)  # which holds the lock (``exclusive``)
             return
-        with self._lock, _journalled(self.path, lambda: self._read("store/checkpoint")):
+        with self._lock, _journalled(self.path, lambda: self.read("store/checkpoint")):
             super().apply(data, progress, actor, history)
 
     @staticmethod
     def _bulk(data: Dataset) -> bool:
         return sum(data.counts().values()) >= BULK_FROM
 
-    def _steps(self, data: Dataset, stored: Stored, after: Stored, trail: Trail) -> list[Step]:
+    def steps(self, data: Dataset, stored: Stored, after: Stored, trail: Trail) -> list[Step]:
         if not self._bulk(data):
-            return super()._steps(data, stored, after, trail)
-        return bulk_plan(stored, after, trail)
+            return super().steps(data, stored, after, trail)
+        return bulk_plan(stored, after, trail, self._columns)
 
-    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+    def _columns(self, record_type: type[Record]) -> tuple[str, ...]:
+        """A node table's columns in this store's order (a column added to an
+        older store by ``initialize`` comes last; COPY matches by position)."""
+        if record_type not in self._table_columns:
+            rows = self.read(query(record_type, "columns"))
+            self._table_columns[record_type] = tuple(r["name"] for r in rows)
+        return self._table_columns[record_type]
+
+    def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         for statement in cypher.statements(query, self.engine):
             rows = self._run(statement, params)
         return rows
 
-    def _write(self, steps: Sequence[Step], advance: Callable[[int], None] | None = None) -> None:
+    def write(self, steps: Sequence[Step], advance: Callable[[int], None] | None = None) -> None:
         with self._lock:
             self._run("BEGIN TRANSACTION", {})
             try:

@@ -2,7 +2,8 @@
 
 A big import through ``UNWIND … MERGE`` runs at a few thousand rows a second;
 ``COPY … FROM`` an Arrow table at hundreds of thousands. But COPY is not an
-upsert — re-copying a key that exists crashed the engine (TRAPS.md) — so
+upsert — re-copying a key that exists crashed the engine (docs/architecture.md,
+"Engine facts") — so
 ``bulk_plan`` splits the records a write leaves behind (their after-states,
 ``graphcrm.store.effects``: with the effect of logged activities folded into
 the relationships) by what the store already holds:
@@ -23,75 +24,47 @@ checks by comparing exports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 
 import pyarrow as pa
 
 from graphcrm.audit import Trail
-from graphcrm.model import (
-    Account, Activity, Agreement, Bid, BidRole, Contact, Dataset, Influence, Record, Relationship, Rep,
-    TeamMember, Unit,
-)
-from graphcrm.store.effects import ENDPOINTS, Stored, changes
-from graphcrm.store.port import NODE_TYPES, QUERY_DIR, Step, write_plan
+from graphcrm.model import Dataset, Record
+from graphcrm.schema import EDGE_TYPES, NODE_TYPES, edge_props, edge_refs, ends, list_refs, query, value_type
+from graphcrm.store.effects import Stored, changes
+from graphcrm.store.port import Step
+from graphcrm.store.writes import write_plan
 
-__all__ = ["bulk_plan", "NODE_COLUMNS", "EDGE_COLUMNS"]
+__all__ = ["bulk_plan", "arrow_type"]
 
-_STRING, _DATE, _DOUBLE, _INT, _BOOL = pa.string(), pa.date32(), pa.float64(), pa.int64(), pa.bool_()
+_ARROW = {"string": pa.string(), "date": pa.date32(), "timestamp": pa.timestamp("us"), "double": pa.float64(),
+          "int": pa.int64(), "bool": pa.bool_()}
+_STRING = pa.string()
 
-NODE_COLUMNS: dict[type[Record], tuple[tuple[str, pa.DataType], ...]] = {
-    Account: (("id", _STRING), ("name", _STRING), ("tier", _STRING), ("industry", _STRING),
-              ("parent_id", _STRING), ("strategic_fit", _STRING), ("annual_revenue", _DOUBLE)),
-    Unit: (("id", _STRING), ("account_id", _STRING), ("name", _STRING), ("kind", _STRING),
-           ("parent_unit_id", _STRING), ("region", _STRING)),
-    Contact: (("id", _STRING), ("account_id", _STRING), ("unit_id", _STRING), ("name", _STRING),
-              ("title", _STRING), ("level", _STRING), ("email", _STRING)),
-    Rep: (("id", _STRING), ("name", _STRING), ("role", _STRING), ("level", _STRING), ("active", _BOOL),
-          ("email", _STRING)),
-    Bid: (("id", _STRING), ("account_id", _STRING), ("name", _STRING), ("stage", _STRING),
-          ("tender_date", _DATE), ("value", _DOUBLE), ("currency", _STRING)),
-    Activity: (("id", _STRING), ("date", _DATE), ("kind", _STRING), ("summary", _STRING),
-               ("account_id", _STRING), ("bid_id", _STRING)),
-    Agreement: (("id", _STRING), ("account_id", _STRING), ("kind", _STRING), ("signed", _DATE),
-                ("expires", _DATE)),
-}
-"""Each node table's columns in the order of ``cypher/schema/ladybug.cypher``
-(COPY matches columns by position; a test checks these against the live schema)."""
-
-EDGE_COLUMNS: dict[type[Record], tuple[tuple[str, pa.DataType], ...]] = {
-    TeamMember: (("role", _STRING),),
-    Relationship: (("depth", _INT), ("last_contact", _DATE), ("since", _DATE)),
-    Influence: (("strength", _DOUBLE), ("kind", _STRING)),
-    BidRole: (("role", _STRING), ("influence", _STRING), ("stance", _INT)),
-}
-"""Each rel table's properties in schema order (its ends: ``effects.ENDPOINTS``)."""
-
-# (record type, COPY query, reference field): the edges a new node's reference fields imply.
-_LINKS = (
-    (Unit, "unit/copy_part_of_account", "account_id"),
-    (Unit, "unit/copy_part_of_unit", "parent_unit_id"),
-    (Contact, "contact/copy_works_at", "account_id"),
-    (Contact, "contact/copy_member_of", "unit_id"),
-    (Contact, "contact/copy_reports_to", "reports_to"),
-    (Bid, "bid/copy_for", "account_id"),
-    (Agreement, "agreement/copy_for", "account_id"),
-)
+Columns = Callable[[type[Record]], tuple[str, ...]]
+"""A node type's table columns in the store's order (COPY matches columns by position;
+a store made before a field was added has it last)."""
 
 
-def _copy(query: str, names: list[str], types: list[pa.DataType], rows: list[tuple]) -> list[Step]:
+def arrow_type(record_type: type[Record], field: str) -> pa.DataType:
+    """The Arrow type a field is copied as (its stored type, ``schema.value_type``)."""
+    return _ARROW[value_type(record_type, field)]
+
+
+def _copy(name: str, names: list[str], types: list[pa.DataType], rows: list[tuple]) -> list[Step]:
     """A COPY step of ``rows`` as an Arrow table; none for no rows."""
     if not rows:
         return []
     table = pa.table([pa.array(column, type=t) for column, t in zip(zip(*rows), types)], names=names)
-    return [Step(query, {"rows": table})]
+    return [Step(name, {"rows": table})]
 
 
-def _edge_copy(query: str, pairs: Iterable[tuple[str, str]]) -> list[Step]:
-    return _copy(query, ["from", "to"], [_STRING, _STRING], list(dict.fromkeys(pairs)))
+def _edge_copy(name: str, pairs: Iterable[tuple[str, str]]) -> list[Step]:
+    return _copy(name, ["from", "to"], [_STRING, _STRING], list(dict.fromkeys(pairs)))
 
 
-def bulk_plan(stored: Stored, after: Stored, trail: Trail) -> list[Step]:
+def bulk_plan(stored: Stored, after: Stored, trail: Trail, columns: Columns) -> list[Step]:
     """The steps that leave the store holding ``after``: COPY steps for what is
     new, then ``write_plan`` of what changes; records the store holds unchanged
     are left alone. The audit entries of ``trail`` are copied too.
@@ -100,28 +73,34 @@ def bulk_plan(stored: Stored, after: Stored, trail: Trail) -> list[Step]:
     ----------
     stored, after : mapping
         The records the write touches before and after it
-        (``GraphStore._stored``, ``effects.after_states``).
+        (``writes.stored``, ``effects.after_states``).
     trail : Trail
         The write's audit entries.
+    columns : callable
+        A node type's columns in the order of its table in this store.
     """
     copies = [Step("audit/copy", {"rows": trail.table()})] if len(trail) else []
     rest: dict[str, list[Record]] = {}
-    new: dict[type[Record], list[Record]] = {t: [] for t in (*NODE_TYPES, *EDGE_COLUMNS)}
+    new: dict[type[Record], list[Record]] = {t: [] for t in (*NODE_TYPES, *EDGE_TYPES)}
     for t, changed in changes(after, stored):
         new[t] = [record for _, before, record in changed if before is None]
         rest[Dataset.field_for(t)] = [record for _, before, record in changed if before is not None]
     for t in NODE_TYPES:
-        names, types = zip(*NODE_COLUMNS[t])
+        names = columns(t)
         row = attrgetter(*names)
-        copies += _copy(f"{QUERY_DIR[t]}/copy", list(names), list(types), [row(r) for r in new[t]])
-    for t, query, field in _LINKS:
-        copies += _edge_copy(query, ((r.id, getattr(r, field)) for r in new[t] if getattr(r, field) is not None))
-    for t, props in EDGE_COLUMNS.items():
-        (src, _), (dst, _) = ENDPOINTS[t]
-        row = attrgetter(src, dst, *(p for p, _ in props))
-        copies += _copy(f"{QUERY_DIR[t]}/copy", ["from", "to", *(p for p, _ in props)],
-                        [_STRING, _STRING, *(ty for _, ty in props)], [row(r) for r in new[t]])
-    copies += _edge_copy("activity/copy_attended_rep", ((r, a.id) for a in new[Activity] for r in a.rep_ids))
-    copies += _edge_copy("activity/copy_attended_contact",
-                         ((c, a.id) for a in new[Activity] for c in a.contact_ids))
+        copies += _copy(query(t, "copy"), list(names), [arrow_type(t, n) for n in names], [row(r) for r in new[t]])
+    for t in NODE_TYPES:
+        for ref in edge_refs(t):
+            copies += _edge_copy(query(t, f"copy_{ref.field}"), (
+                (r.id, getattr(r, ref.field)) for r in new[t] if getattr(r, ref.field) is not None))
+    for t in EDGE_TYPES:
+        (src, _), (dst, _) = ends(t)
+        props = edge_props(t)
+        row = attrgetter(src, dst, *props)
+        copies += _copy(query(t, "copy"), ["from", "to", *props],
+                        [_STRING, _STRING, *(arrow_type(t, p) for p in props)], [row(r) for r in new[t]])
+    for t in NODE_TYPES:
+        for ref in list_refs(t):
+            pairs = ((x, r.id) if ref.reverse else (r.id, x) for r in new[t] for x in getattr(r, ref.field))
+            copies += _edge_copy(query(t, f"copy_{ref.field}"), pairs)
     return copies + write_plan(Dataset.model_construct(**rest), logged=[])

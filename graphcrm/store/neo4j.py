@@ -63,7 +63,7 @@ class Neo4jStore(GraphStore):
     def reader(self) -> tuple[type, tuple]:
         return Neo4jStore, self._args
 
-    def _exclusive(self) -> threading.RLock:
+    def exclusive(self) -> threading.RLock:
         # This process's writers one at a time, so that their audit entries' "before"
         # values are exact among them (other processes may still write meanwhile).
         return self._lock
@@ -76,7 +76,7 @@ class Neo4jStore(GraphStore):
     def close(self) -> None:
         self._driver.close()
 
-    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+    def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             rows: list[dict[str, Any]] = []
             for statement in cypher.statements(query, self.engine):
@@ -86,7 +86,7 @@ class Neo4jStore(GraphStore):
         with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
             return s.execute_read(work)
 
-    def _write(self, steps: Sequence[Step], advance: Callable[[int], None] | None = None) -> None:
+    def write(self, steps: Sequence[Step], advance: Callable[[int], None] | None = None) -> None:
         def work(tx: neo4j.ManagedTransaction) -> None:
             for step in steps:
                 for statement in cypher.statements(step.query, self.engine):

@@ -168,13 +168,13 @@ def test_a_write_that_fails_records_nothing(any_store, monkeypatch):
     n = len(entries(any_store))
     bad = Dataset(contacts=[Contact(id="c9", account_id="a1", name="New")],
                   relationships=[Relationship(rep_id="r1", contact_id="c9", depth=9 - 7)])
-    real = type(any_store)._write
+    real = type(any_store).write
 
     def failing(self, steps, advance=None):  # the last step fails: the transaction rolls back
         from graphcrm.store.port import Step
         return real(self, [*steps, Step("no/such_query", {})], advance)
 
-    monkeypatch.setattr(type(any_store), "_write", failing)
+    monkeypatch.setattr(type(any_store), "write", failing)
     with pytest.raises(FileNotFoundError):
         any_store.apply(bad)
     monkeypatch.undo()

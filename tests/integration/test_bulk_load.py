@@ -15,8 +15,8 @@ from graphcrm.model import (
 )
 from graphcrm.store import ladybug, open_store
 from graphcrm.audit import ARROW_TYPES, AUDIT_COLUMNS
-from graphcrm.store.ladybug_bulk import EDGE_COLUMNS, NODE_COLUMNS
-from graphcrm.store.port import QUERY_DIR
+from graphcrm.schema import EDGE_TYPES, NODE_TYPES, edge_props
+from graphcrm.store.ladybug_bulk import arrow_type
 
 from tests.integration.test_store_contract import small
 
@@ -118,7 +118,7 @@ def test_what_the_store_holds_unchanged_is_not_written(stores, monkeypatch, seed
     bulk, _ = stores
     _load(bulk, data, monkeypatch, True)
     written: list[list] = []
-    monkeypatch.setattr(bulk, "_write", lambda steps, advance=None: written.append(list(steps)))
+    monkeypatch.setattr(bulk, "write", lambda steps, advance=None: written.append(list(steps)))
     bulk.apply(data)
     assert written == [[]]  # not even an audit entry
     changed = data.model_copy(update={"contacts": [data.contacts[0].model_copy(update={"title": "CEO"}),
@@ -161,11 +161,8 @@ def test_copy_columns_match_the_schema(lbug_store):
 
     arrow = {"string": "STRING", "date32[day]": "DATE", "double": "DOUBLE", "int64": "INT64", "bool": "BOOL",
              "timestamp[us]": "TIMESTAMP"}
-    for t, cols in NODE_COLUMNS.items():
-        table = QUERY_DIR[t].title().replace("_", "")
-        assert columns(table) == [(n, arrow[str(ty)]) for n, ty in cols], table
-    for t, props in EDGE_COLUMNS.items():
-        table = {"team_member": "ON_TEAM", "relationship": "KNOWS", "influence": "INFLUENCES",
-                 "bid_role": "ROLE_IN"}[QUERY_DIR[t]]
-        assert columns(table) == [(n, arrow[str(ty)]) for n, ty in props], table
+    for t in NODE_TYPES:  # what the bulk path copies, in the order it copies it
+        assert columns(t.LABEL) == [(n, arrow[str(arrow_type(t, n))]) for n in lbug_store._columns(t)], t.LABEL
+    for t in EDGE_TYPES:
+        assert columns(t.LABEL) == [(n, arrow[str(arrow_type(t, n))]) for n in edge_props(t)], t.LABEL
     assert columns("AuditEntry") == [(n, arrow[str(ty)]) for n, ty in zip(AUDIT_COLUMNS, ARROW_TYPES)]

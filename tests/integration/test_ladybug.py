@@ -51,7 +51,7 @@ def test_engine_error_rolls_back_the_whole_write(lbug_store):
            Step("relationship/upsert", {"rows": [{"rep_id": "r", "contact_id": "c", "depth": "deep",
                                                   "last_contact": None, "since": None}]})]
     with pytest.raises(RuntimeError):
-        lbug_store._write(bad)
+        lbug_store.write(bad)
     assert lbug_store.get(Account, "a2") is None
     lbug_store.upsert([Account(id="a3", name="C", tier="B")])  # the store still works
     assert lbug_store.counts()["accounts"] == 2

@@ -163,12 +163,13 @@ def test_failed_write_leaves_store_unchanged(any_store):
     """A write that fails in the engine half-way rolls back everything before it."""
     any_store.apply(small())
     before = any_store.export()
-    from graphcrm.store.port import Step, write_plan
+    from graphcrm.store.port import Step
+    from graphcrm.store.writes import write_plan
 
     steps = write_plan(Dataset(accounts=[Account(id="a9", name="New", tier="C")]))
     steps.append(Step("no/such/query", {}))
     with pytest.raises(FileNotFoundError):
-        any_store._write(steps)
+        any_store.write(steps)
     assert any_store.export() == before
 
 
