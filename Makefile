@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: demo test install clean browser
+.PHONY: demo test install clean browser cypher
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ demo: $(STAMP)
 
 test: $(STAMP) $(NODE_STAMP) browser
 	$(PY) -m pytest -q
+
+# The CRUD Cypher of cypher/ is written from the model's declarations; run after changing them.
+cypher: $(STAMP)
+	$(PY) -m graphcrm.cypher_gen
 
 clean:
 	rm -rf $(VENV) node_modules graphcrm-demo.lbug*

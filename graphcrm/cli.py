@@ -27,7 +27,7 @@ from graphcrm import access, fileformat, generate, report_text, services
 from graphcrm.audit import Actor
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
-from graphcrm.model import Dataset, Tier
+from graphcrm.model import ApiRole, Dataset, Tier
 from graphcrm.policy import Policy, load_policy
 from graphcrm.store import DEFAULT_DB, GraphStore, describe, open_store
 
@@ -250,16 +250,10 @@ keys_app = typer.Typer(help="API keys: create (the key is shown once), list, rev
 app.add_typer(keys_app, name="keys")
 
 
-class KeyRole(StrEnum):
-    admin = "admin"
-    manager = "manager"
-    member = "member"
-
-
 @keys_app.command("create")
 def keys_create(
     ctx: typer.Context,
-    role: Annotated[KeyRole, typer.Option("--role", help="admin: everything; manager: read all; member: a rep's accounts.")],
+    role: Annotated[ApiRole, typer.Option("--role", help="admin: everything; manager: read all; member: a rep's accounts.")],
     rep: Annotated[Optional[str], typer.Option("--rep", help="The rep a member key is bound to.")] = None,
     name: Annotated[Optional[str], typer.Option("--name", help="Who or what uses the key.")] = None,
 ) -> None:

@@ -33,8 +33,7 @@ from graphcrm.audit import AUDIT_COLUMNS
 from graphcrm.cypher import CYPHER_DIR
 from graphcrm.model import RECORD_TYPES, Account, ApiKey, Dataset, Record, kind_of
 from graphcrm.schema import (
-    EDGE_TYPES, NODE_TYPES, dependents, edge_props, edge_refs, ends, home_via, list_refs, properties, target,
-    value_type,
+    EDGE_TYPES, NODE_TYPES, dependents, edge_props, edge_refs, ends, home_via, list_refs, properties, value_type,
 )
 
 __all__ = ["generate", "write", "HAND_WRITTEN", "HEADER"]

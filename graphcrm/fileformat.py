@@ -1,4 +1,4 @@
-"""The import format of DESIGN §4: a directory of CSV files, or one JSON file.
+"""The import format of docs/design.md §4: a directory of CSV files, or one JSON file.
 
 Reading checks each row against the domain model and collects every problem
 (file, line, column, what is wrong) instead of stopping at the first. Writing
@@ -82,7 +82,7 @@ class Source:
 
 
 def columns(record_type: type[Record]) -> list[str]:
-    """The CSV header of a record type, in the order DESIGN §4 gives."""
+    """The CSV header of a record type: its fields, in the order docs/design.md §4 gives."""
     return list(record_type.model_fields)
 
 
@@ -154,8 +154,7 @@ def _explain(error: dict[str, Any]) -> tuple[str | None, str]:
     return field, message
 
 
-_REFERENCE_COLUMNS = {"id", "account_id", "unit_id", "parent_id", "parent_unit_id", "reports_to", "rep_id",
-                      "contact_id", "source_id", "target_id", "bid_id"}
+_REFERENCE_COLUMNS = {"id"} | {r.field for t in RECORD_TYPES for r in t.REFS}
 _ALL_FIELDS: dict[type, set[str]] = {t: set(t.model_fields) for t in FILES.values()}
 
 

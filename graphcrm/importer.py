@@ -18,7 +18,8 @@ from graphcrm.errors import InputError, Issue
 from graphcrm.fileformat import AUDIT, Source, read_path
 from graphcrm.gc_pause import paused_gc
 from graphcrm.model import Dataset, Rep
-from graphcrm.schema import NODE_TYPES, home_account, references, self_refs, target
+from graphcrm.schema import NODE_TYPES, home_account, references, self_refs
+from graphcrm.schema import target as target_of
 from graphcrm.store.port import GraphStore, Progress
 
 __all__ = ["load", "load_source", "check_references", "new_history"]
@@ -31,7 +32,7 @@ FUTURE_SLACK = dt.timedelta(minutes=5)
 # ``schema.home_account``'s: its account_id column, or for bid_roles the bid's
 # account, for influences the source contact's account.
 _REFERENCES: tuple[tuple[str, str, type, bool], ...] = tuple(
-    (Dataset.field_for(t), r.field, target(r), r.same_account) for t, r in references())
+    (Dataset.field_for(t), r.field, target_of(r), r.same_account) for t, r in references())
 _SELF_PARENTS = tuple((Dataset.field_for(t), field) for t, field in self_refs())
 
 

@@ -17,11 +17,11 @@ from graphcrm.analysis.departure import DepartureReport
 from graphcrm.analysis.gaps import GapsReport, Layers
 from graphcrm.analysis.influence import InfluenceReport
 from graphcrm.analysis.paths import WarmPath
+from graphcrm.model import STANCE_NAMES
 from graphcrm.services import AuditPage, PathsReport, RisksReport
 
 __all__ = ["coverage", "gaps", "influence", "risks", "departure", "paths", "audit"]
 
-STANCE = {-2: "opponent", -1: "sceptic", 0: "neutral", 1: "supporter", 2: "champion"}
 STATUS_STYLE = {"covered": "green", "weak": "yellow", "uncovered": "red"}
 
 
@@ -60,7 +60,7 @@ def coverage(r: CoverageReport) -> Iterator[RenderableType]:
              "red" if r.bus_factor <= 1 else "")
     chain = _table("Decision chain", "contact", "role", "influence", "stance", "status", "depth", "holders")
     for m in r.decision_chain:
-        stance = "not assessed" if m.stance is None else f"{m.stance:+d} {STANCE[m.stance]}"
+        stance = "not assessed" if m.stance is None else f"{m.stance:+d} {STANCE_NAMES[m.stance]}"
         chain.add_row(_t(f"{m.name} ({m.contact_id})", "bold" if m.key else ""), _t(m.role),
                       _t(m.influence), _t(stance, "red" if m.opponent else ""),
                       _t(m.status, STATUS_STYLE[m.status]), _t(f"{m.best_depth}/{m.required_depth}"),

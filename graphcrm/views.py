@@ -111,7 +111,7 @@ class PortfolioView(BaseModel):
     """rep → account, ``strength`` = the rep's share of the key contacts the account's holders hold."""
 
 
-def _links(g: nx.MultiDiGraph, contact_ids: set[str], d, as_of: dt.date, policy: Policy) -> list[Link]:
+def _links(g: nx.MultiDiGraph, contact_ids: set[str], d, policy: Policy) -> list[Link]:
     links = []
     for (ul, u), (vl, v), key, data in g.edges(keys=True, data=True):
         if key == "KNOWS" and v in contact_ids and g.nodes[(ul, u)].get("active", True):
@@ -149,7 +149,7 @@ def decision_chain_view(g: nx.MultiDiGraph, bid_id: str, as_of: dt.date, policy:
                influence=scores[m.contact_id].score, hidden_influencer=scores[m.contact_id].hidden_influencer)
         for m in report.decision_chain
     ]
-    links = _links(g, {p.id for p in people}, d, as_of, policy)
+    links = _links(g, {p.id for p in people}, d, policy)
     return GraphView(title=f"{report.bid_name} — decision chain",
                      subtitle=f"{g.nodes[('Account', report.account_id)]['name']} · stage {report.stage} · "
                               f"tender {report.tender_date or 'not set'} · as of {as_of}",
@@ -175,7 +175,7 @@ def account_view(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> AccountV
             best_depth=best, required_depth=required, holders=d.holders(c, required),
             last_contact=_last_contact(g, c), influence=scores[c].score,
             hidden_influencer=scores[c].hidden_influencer))
-    links = _links(g, {p.id for p in people}, d, as_of, policy)
+    links = _links(g, {p.id for p in people}, d, policy)
     dark = set(gaps_report.layers.general.dark_units)
     account = g.nodes[("Account", account_id)]
     return AccountView(

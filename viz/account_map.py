@@ -5,7 +5,7 @@ from __future__ import annotations
 from graphcrm.views import AccountView
 from viz import page
 from viz.decision_chain import link_edge, person_node, rep_node
-from viz.style import COVERAGE_LEGEND, LINK_LEGEND
+from viz.style import COVERAGE_COLOURS, COVERAGE_LEGEND, LINK_LEGEND
 
 __all__ = ["render_account_map"]
 
@@ -24,8 +24,7 @@ def render_account_map(view: AccountView) -> str:
                       "font": {"color": "#ffffff" if u.dark else "#222222"}, "mass": 2})
     for p in view.people:
         node = person_node(p, top)
-        node["color"]["background"] = "#c8c8c8" if p.status == "uncovered" else "#9bd88a" if p.status == "covered" \
-            else "#f1d54a"
+        node["color"]["background"] = COVERAGE_COLOURS[p.status]
         if p.hidden_influencer:
             node.update(shape="star", label=f"★ {p.name}")
         nodes.append(node)
@@ -40,8 +39,7 @@ def render_account_map(view: AccountView) -> str:
                            "barnesHut": {"springLength": 120, "avoidOverlap": 0.3}},
                "interaction": {"hover": True, "tooltipDelay": 120}}
     legend = [{"title": "Coverage (fill)", "items": [
-        {"color": "#9bd88a", "label": "covered"}, {"color": "#f1d54a", "label": "weak"},
-        {"color": "#c8c8c8", "label": "uncovered"}]},
+        {"color": colour, "label": status} for status, colour in COVERAGE_COLOURS.items()]},
         {"title": "Units", "items": [{"color": UNIT_COLOUR, "label": "unit"},
                                      {"color": DARK_COLOUR, "label": "dark unit: nobody known there"},
                                      {"color": "#ffffff", "border": "1px solid #888", "label": "★ hidden influencer"}]},

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from graphcrm.model import STANCE_NAMES as _NAMES
+
 STANCE_COLOURS = {-2: "#d62728", -1: "#ff9f43", 0: "#f1d54a", 1: "#9bd88a", 2: "#2ca02c", None: "#c8c8c8"}
-STANCE_NAMES = {-2: "opponent (−2)", -1: "sceptic (−1)", 0: "neutral (0)", 1: "supporter (+1)",
-                2: "champion (+2)", None: "stance unknown"}
+STANCE_NAMES = {**{s: f"{name} ({'−' if s < 0 else '+' if s > 0 else ''}{abs(s)})" for s, name in _NAMES.items()},
+                None: "stance unknown"}
+COVERAGE_COLOURS = {"covered": "#9bd88a", "weak": "#f1d54a", "uncovered": "#c8c8c8"}
+"""A contact's fill by coverage status (the account map)."""
 LEVELS = {"executive": 0, "senior": 1, "middle": 2, "staff": 3}
 REP_COLOUR = "#1f5fa8"
 STALE = [6, 6]

@@ -17,13 +17,13 @@ from pydantic import BaseModel
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from graphcrm.analysis.depth import Depths, account_key_contacts, bid_key_contacts, depths
+from graphcrm.analysis.depth import Depths, account_key_contacts, depths
 from graphcrm.graph import nodes_of
 from graphcrm.policy import Policy
 
 __all__ = [
     "bus_factor", "key_holders", "single_holder_contacts", "concentration", "AccountRisk",
-    "account_risk", "departing_reps", "bid_bus_factor", "smallest_departure",
+    "account_risk", "departing_reps", "smallest_departure",
 ]
 
 
@@ -144,10 +144,9 @@ def single_holder_contacts(holders: Mapping[str, list[str]]) -> list[str]:
     return [c for c, h in holders.items() if len(h) == 1]
 
 
-def departing_reps(holders: Mapping[str, list[str]], size: int | None = None) -> list[str]:
+def departing_reps(holders: Mapping[str, list[str]]) -> list[str]:
     """A smallest set of reps whose departure uncovers half the covered key
-    contacts, sorted: for explaining a bus factor (``size`` is ignored; kept for
-    callers that pass the bus factor)."""
+    contacts, sorted: for explaining a bus factor."""
     return sorted(smallest_departure(holders.values()))
 
 
@@ -210,7 +209,3 @@ def account_risk(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> AccountR
         holders=holders,
     )
 
-
-def bid_bus_factor(g: nx.MultiDiGraph, bid_id: str, d: Depths, policy: Policy) -> int:
-    """The bus factor of a bid, over its key contacts."""
-    return bus_factor(key_holders(d, bid_key_contacts(g, bid_id), policy).values())

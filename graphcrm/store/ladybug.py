@@ -41,7 +41,7 @@ from graphcrm import cypher
 from graphcrm.errors import StoreError, StoreLocked
 
 from graphcrm.audit import Actor, AuditEntry, Trail
-from graphcrm.model import Dataset, Record
+from graphcrm.model import RECORD_TYPES, ApiKey, Dataset, Record, kind_of
 from graphcrm.schema import query, value_type
 from graphcrm.store.effects import Stored
 from graphcrm.store.ladybug_bulk import bulk_plan
@@ -156,6 +156,10 @@ _SAMPLE = {"date": dt.date(1970, 1, 1), "timestamp": dt.datetime(1970, 1, 1), "d
            "bool": False}
 
 
+_ROW_TYPES = {kind_of(t): t for t in (*RECORD_TYPES, ApiKey)}
+"""The record type of a step's rows, by its query's directory (``contact/upsert``)."""
+
+
 def _typing_row(record_type: type[BaseModel], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     """A row that gives each all-null non-string column its type, keyed by nulls."""
     row: dict[str, Any] = {}
@@ -267,8 +271,9 @@ class LadybugStore(GraphStore):
                 for step in steps:
                     params = step.params
                     rows = params.get("rows")
-                    if rows and step.record_type is not None:
-                        extra = _typing_row(step.record_type, rows)
+                    record_type = _ROW_TYPES.get(step.query.partition("/")[0])
+                    if rows and record_type is not None and isinstance(rows, list):
+                        extra = _typing_row(record_type, rows)
                         if extra is not None:
                             params = {**params, "rows": [*rows, extra]}
                     for statement in cypher.statements(step.query, self.engine):

@@ -27,7 +27,6 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import networkx as nx
@@ -39,25 +38,12 @@ from graphcrm.model import RECORD_TYPES, ApiKey, Bid, Dataset, Record, Rep
 from graphcrm.schema import home_account
 from graphcrm.store import reads, writes
 from graphcrm.store.effects import Stored
+from graphcrm.store.writes import Step
 
 __all__ = ["GraphStore", "Step", "Progress"]
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(rows_done, rows_total)`` while a write goes on."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One named query and its parameters, run inside a write transaction.
-
-    Batch steps carry their rows as ``params["rows"]`` (never an empty list);
-    ``record_type`` says which record the rows come from, so an adapter can type
-    columns that are null in every row (LadybugDB needs that).
-    """
-
-    query: str
-    params: dict[str, Any]
-    record_type: type[Record] | type[ApiKey] | None = None
 
 
 class GraphStore(ABC):

@@ -11,6 +11,7 @@ the engine only runs steps (``graphcrm.store.port``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -22,12 +23,12 @@ from graphcrm.schema import (
     EDGE_TYPES, NODE_TYPES, cleared_on_delete, dependents, edge_refs, ends, home_account, home_via, list_refs,
     query, referrers,
 )
-from graphcrm.store.effects import Stored, after_states, changes, deletion_effects, meetings
+from graphcrm.store.effects import after_states, changes, deletion_effects, meetings
 
 if TYPE_CHECKING:
-    from graphcrm.store.port import GraphStore, Step
+    from graphcrm.store.port import GraphStore
 
-__all__ = ["write_plan", "logged_contacts", "audit_steps", "plan", "delete", "put_api_key", "homes",
+__all__ = ["Step", "write_plan", "logged_contacts", "audit_steps", "plan", "delete", "put_api_key", "homes",
            "BATCH", "COUNT_FROM"]
 
 BATCH = 5_000
@@ -36,10 +37,14 @@ COUNT_FROM = 1_000
 """Writes of this many records first ask which types the store holds any of."""
 
 
-def _step(name: str, params: dict[str, Any], record_type: type | None = None) -> Step:
-    from graphcrm.store.port import Step
+@dataclass(frozen=True)
+class Step:
+    """One named query and its parameters, run inside a write transaction
+    (``GraphStore.write``). Batch steps carry their rows as ``params["rows"]``,
+    never an empty list."""
 
-    return Step(name, params, record_type)
+    query: str
+    params: dict[str, Any]
 
 
 def row(record: Record) -> dict[str, Any]:
@@ -48,9 +53,9 @@ def row(record: Record) -> dict[str, Any]:
     return {k: v.value if isinstance(v, Enum) else v for k, v in values.items()}
 
 
-def _batches(name: str, rows: list[dict[str, Any]], record_type=None) -> Iterator[Step]:
+def _batches(name: str, rows: list[dict[str, Any]]) -> Iterator[Step]:
     for start in range(0, len(rows), BATCH):
-        yield _step(name, {"rows": rows[start:start + BATCH]}, record_type)
+        yield Step(name, {"rows": rows[start:start + BATCH]})
 
 
 def write_plan(data: Dataset, logged: list[dict[str, Any]] | None = None) -> list[Step]:
@@ -63,14 +68,14 @@ def write_plan(data: Dataset, logged: list[dict[str, Any]] | None = None) -> lis
     """
     steps: list[Step] = []
     for t in NODE_TYPES:
-        steps += _batches(query(t, "upsert"), [row(r) for r in data.records(t)], t)
+        steps += _batches(query(t, "upsert"), [row(r) for r in data.records(t)])
     for t in NODE_TYPES:
         refs = edge_refs(t)
         if refs or list_refs(t):
             rows = [{"id": r.id, **{ref.field: getattr(r, ref.field) for ref in refs}} for r in data.records(t)]
             steps += _batches(query(t, "link"), rows)
     for t in EDGE_TYPES:
-        steps += _batches(query(t, "upsert"), [row(r) for r in data.records(t)], t)
+        steps += _batches(query(t, "upsert"), [row(r) for r in data.records(t)])
     for t in NODE_TYPES:
         for ref in list_refs(t):
             steps += _batches(query(t, f"link_{ref.field}"), [
@@ -189,7 +194,7 @@ def delete(store: GraphStore, record_type: type[Record], key: dict[str, str], ac
         trail = Trail(actor)
         for t, changed in by_type.items():
             trail.add(t, changed, partial(home_account, homes=known))
-        store.write([_step(query(record_type, "delete"), key), *audit_steps(trail)])
+        store.write([Step(query(record_type, "delete"), key), *audit_steps(trail)])
         return True
 
 
@@ -201,5 +206,5 @@ def put_api_key(store: GraphStore, key: ApiKey, actor: Actor) -> None:
         before = store.get_api_key(key.id)
         if before != key:
             trail.add(ApiKey, [(key.id, before, key)], lambda _: None)
-        store.write([_step("api_key/upsert", {"rows": [key.model_dump(mode="json") | {
-            "created": key.created, "revoked": key.revoked}]}, ApiKey), *audit_steps(trail)])
+        store.write([Step("api_key/upsert", {"rows": [key.model_dump(mode="json") | {
+            "created": key.created, "revoked": key.revoked}]}), *audit_steps(trail)])

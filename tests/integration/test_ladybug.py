@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import subprocess
 import sys
 from pathlib import Path
@@ -46,10 +48,11 @@ def test_columns_null_in_every_row_are_typed(lbug_store):
 def test_engine_error_rolls_back_the_whole_write(lbug_store):
     lbug_store.upsert([Account(id="a1", name="A", tier="S")])
     bad = [Step("account/upsert", {"rows": [{"id": "a2", "name": "B", "tier": "A", "industry": None,
-                                             "parent_id": None, "strategic_fit": None, "annual_revenue": None}]},
-                Account),
+                                             "parent_id": None, "strategic_fit": None, "annual_revenue": None}]}),
+           # dates given, so the adapter adds no typing row: the engine itself refuses "deep"
            Step("relationship/upsert", {"rows": [{"rep_id": "r", "contact_id": "c", "depth": "deep",
-                                                  "last_contact": None, "since": None}]})]
+                                                  "last_contact": dt.date(2026, 1, 1),
+                                                  "since": dt.date(2025, 1, 1)}]})]
     with pytest.raises(RuntimeError):
         lbug_store.write(bad)
     assert lbug_store.get(Account, "a2") is None

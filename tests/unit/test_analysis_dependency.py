@@ -12,8 +12,9 @@ import random
 
 import pytest
 
+from graphcrm.analysis.coverage import coverage_check
 from graphcrm.analysis.dependency import (
-    account_risk, bid_bus_factor, bus_factor, concentration, departing_reps, key_holders,
+    account_risk, bus_factor, concentration, departing_reps, key_holders,
     single_holder_contacts,
 )
 from graphcrm.analysis.depth import depths
@@ -297,7 +298,7 @@ class TestBidBusFactor:
     def test_bid_without_key_contacts_has_bus_factor_zero(self):
         g = self._bid([("u1", "user", "low"), ("u2", "influencer", "medium")],
                       [knows("r1", "u1", 4), knows("r1", "u2", 4)], ["u1", "u2"])
-        assert bid_bus_factor(g, "b1", depths(g, AS_OF, P), P) == 0  # no key contact
+        assert coverage_check(g, "b1", AS_OF, P).bus_factor == 0  # no key contact
 
     def test_bid_needing_three_reps(self):
         g = self._bid(
@@ -308,7 +309,7 @@ class TestBidBusFactor:
             ["k1", "k2", "k3", "k4"],
         )
         # holder sets {ra,rb}, {ra,rc}, {rb,rc}, {rd} → 3 (see TestBusFactor)
-        assert bid_bus_factor(g, "b1", depths(g, AS_OF, P), P) == 3
+        assert coverage_check(g, "b1", AS_OF, P).bus_factor == 3
 
     def test_only_this_bids_key_contacts_count(self):
         g = make_graph(
@@ -319,7 +320,7 @@ class TestBidBusFactor:
         )
         # the bid's key contacts: k1 only (e1 is an account key contact, not in the bid)
         # k1 {r1, r2}: 1 covered, need 1 → both must go → 2
-        assert bid_bus_factor(g, "b1", depths(g, AS_OF, P), P) == 2
+        assert coverage_check(g, "b1", AS_OF, P).bus_factor == 2
         # the account's: e1 {r1}, k1 {r1, r2} → need 1 → r1 uncovers e1 → 1
         assert account_risk(g, AS_OF, P).bus_factor == 1
 
