@@ -339,7 +339,7 @@ def _check_bus_factor(ds: Dataset, keys: set[str], factor: int, departing_holder
         return
     assert factor <= len(set().union(*holders.values()))
     assert {c: set(h) for c, h in departing_holders.items()} == holders
-    gone = departing_reps(departing_holders, factor)
+    gone = departing_reps(departing_holders)
     assert gone is not None and len(gone) == factor
     after = ds.model_copy(update={"reps": [r.model_copy(update={"active": False}) if r.id in gone else r
                                            for r in ds.reps]})
