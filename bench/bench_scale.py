@@ -80,9 +80,9 @@ DEFAULT_WORKDIR = Path("/tmp/graphcrm-scale")
 AS_OF = "2026-11-15"
 STAMP = ".bench-stamp.json"
 CHECK_STAGES = ("tender", "submitted")
-OPEN_STAGES = ("lead", "qualify", "tender", "submitted")  # DESIGN §3: open = not won or lost
+OPEN_STAGES = ("lead", "qualify", "tender", "submitted")  # docs/design.md §3: open = not won or lost
 COLD_BIDS = 2_000
-IMPORT_FILES = 11  # DESIGN §4
+IMPORT_FILES = 11  # docs/design.md §4
 MIB = 1024  # ru_maxrss is in KiB on Linux
 
 TARGETS = {

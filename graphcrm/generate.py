@@ -1,6 +1,6 @@
 """A synthetic portfolio in the import format (``graphcrm generate``), for benchmarks.
 
-``generate`` writes all eleven import files (DESIGN §4) for ``accounts`` accounts
+``generate`` writes all eleven import files (docs/design.md §4) for ``accounts`` accounts
 and a shared sales force, streaming account by account straight to ``csv.writer``:
 no pydantic records, nothing of the portfolio kept in memory but the sales force
 and the ids of the group accounts. The files load with ``graphcrm load`` without a
@@ -57,7 +57,7 @@ Shapes: the numbers chosen, and in brackets what seed 1 gives at 50,000 accounts
 - **Held by one rep**: 10 % of the other accounts: an active account manager leads
   the team and knows every key contact at depth 3–4 within the last 100 days;
   everybody else knows those at depth 0–1, or 2–3 but more than 370 days ago
-  (effective depth ≤ 1, DESIGN §3). Loaded, each such account has bus factor 1.
+  (effective depth ≤ 1, docs/design.md §3). Loaded, each such account has bus factor 1.
 - **Bids**: 0–3 per account (25/40/25/10 %; operators 3); stages lead 15 %,
   qualify 20 %, tender 25 %, submitted 15 %, won 15 %, lost 10 %; value log-normal
   by tier, in CNY (75 %) or EUR. Open bids have a decision chain of 4–15: a
@@ -495,7 +495,7 @@ def _account(i: int, operator: bool, rng: random.Random, days: _Days, force: _Fo
     bids, roles, open_bids, key, chain = _bids(org, rng, days)
     files.write("bids", bids)
     files.write("bid_roles", roles)
-    key.update(org.executives)  # an account's key contacts: its open bids' and its executives (DESIGN §3)
+    key.update(org.executives)  # an account's key contacts: its open bids' and its executives (docs/design.md §3)
     rows, dated = _relationships(org, team, key, chain, team[0] if held_by_one else None, rng, days, force)
     files.write("relationships", rows)
     files.write("influences", _influences(org, rng))
