@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphcrm.audit import Actor, AuditEntry, Trail
 from graphcrm.errors import InUse
-from graphcrm.model import RECORD_TYPES, Activity, ApiKey, Dataset, Record
+from graphcrm.model import RECORD_TYPES, Activity, ApiKey, Dataset, Record, Relationship
 from graphcrm.schema import (
     EDGE_TYPES, NODE_TYPES, cleared_on_delete, dependents, edge_refs, ends, home_account, home_via, list_refs,
     query, referrers,
@@ -134,7 +134,7 @@ def stored(store: GraphStore, data: Dataset) -> dict[type[Record], dict[tuple[st
     for t in EDGE_TYPES:
         (a, a_type), (b, b_type) = ends(t)
         pairs = [{a: getattr(r, a), b: getattr(r, b)} for r in data.records(t)]
-        if t.LABEL == "KNOWS":  # meetings move relationships forward (effects.after_states)
+        if t is Relationship:  # meetings move relationships forward (effects.after_states)
             pairs += met
         found[t] = fetch(t, [tuple(p[f] for f in t.KEY) for p in pairs
                              if p[a] not in new[a_type] and p[b] not in new[b_type]])
