@@ -84,7 +84,7 @@ def _who(attrs: dict[str, Any]) -> str:
     return f"{attrs['name']} ({title})" if title else attrs["name"]
 
 
-def _key_gap(g: nx.MultiDiGraph, c: str, d: Depths, required: int, last: dict) -> Gap:
+def _key_gap(g: nx.MultiDiGraph, c: str, d: Depths, required: int) -> Gap:
     attrs = g.nodes[("Contact", c)]
     best = d.best(c)
     reps = d.effective.get(c, {})
@@ -96,7 +96,7 @@ def _key_gap(g: nx.MultiDiGraph, c: str, d: Depths, required: int, last: dict) -
         raw = d.raw.get(c, {}).get(top, 0)
         if raw >= required:
             action = (f"{rep_name} should meet {_who(attrs)} again: the relationship has gone stale "
-                      f"(last contact {last.get((top, c))})")
+                      f"(last contact {d.last_contact.get((top, c))})")
         else:
             action = f"{rep_name} should deepen the relationship with {_who(attrs)} from {best} to {required}"
     return Gap(kind="key_contact", subject_id=c, subject_name=attrs["name"], best_depth=best,
@@ -106,10 +106,8 @@ def _key_gap(g: nx.MultiDiGraph, c: str, d: Depths, required: int, last: dict) -
 def layers(g: nx.MultiDiGraph, d: Depths, keys: set[str], as_of: dt.date, policy: Policy) -> Layers:
     """The three layers for an account graph, given its key contacts ``keys``
     (an account's, or a bid's for the pre-tender check)."""
-    last = {(r[1], c[1]): data.get("last_contact")
-            for r, c, k, data in g.edges(keys=True, data=True) if k == "KNOWS"}
     required = policy.key_required_depth
-    key_gaps = [_key_gap(g, c, d, required, last) for c in sorted(keys) if d.best(c) < required]
+    key_gaps = [_key_gap(g, c, d, required) for c in sorted(keys) if d.best(c) < required]
     key = KeyLayer(score=_out(_share(len(keys) - len(key_gaps), len(keys))), gaps=key_gaps)
 
     contacts = dict(nodes_of(g, "Contact"))
