@@ -8,7 +8,7 @@ and a pair's last contact as of a day (issue 19), which staleness is judged on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -79,6 +79,24 @@ def last_contacts(g: nx.MultiDiGraph, as_of: dt.date) -> dict[tuple[str, str], d
     >>> last_contacts(g, day(2026, 11, 15)), last_contacts(g, day(2026, 1, 1)), last_contacts(g, day(2024, 1, 1))
     ({('r', 'c'): datetime.date(2026, 10, 1)}, {('r', 'c'): datetime.date(2025, 1, 1)}, {('r', 'c'): None})
     """
+    met = _meetings(g, as_of)
+    return {(r, c): _last_contact(met.get((r, c)), data.get("last_contact"), as_of)
+            for r, _, c, data in _knows_edges(g)}
+
+
+def _knows_edges(g: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    """(rep id, rep attributes, contact id, edge attributes) of every ``KNOWS`` edge,
+    in ``g.edges`` order, visiting only the reps' edges (not every edge of the account)."""
+    succ = g.succ
+    for node, attrs in g.nodes(data=True):
+        if node[0] == "Rep":
+            for (_, c), edges in succ[node].items():
+                if "KNOWS" in edges:
+                    yield node[1], attrs, c, edges["KNOWS"]
+
+
+def _meetings(g: nx.MultiDiGraph, as_of: dt.date) -> dict[tuple[str, str], dt.date]:
+    """(rep id, contact id) → the latest activity on or before ``as_of`` both attended."""
     met: dict[tuple[str, str], dt.date] = {}
     pred = g.pred
     for node, attrs in g.nodes(data=True):
@@ -92,14 +110,17 @@ def last_contacts(g: nx.MultiDiGraph, as_of: dt.date) -> dict[tuple[str, str], d
             for c in contacts:
                 if met.get((r, c), day) <= day:
                     met[(r, c)] = day
-    out: dict[tuple[str, str], dt.date | None] = {}
-    for (_, r), (_, c), key, data in g.edges(keys=True, data=True):
-        if key != "KNOWS":
-            continue
-        stored = data.get("last_contact")
-        days = [d for d in (met.get((r, c)), stored) if d is not None and d <= as_of]
-        out[(r, c)] = max(days, default=None)
-    return out
+    return met
+
+
+def _last_contact(met: dt.date | None, stored: dt.date | None, as_of: dt.date) -> dt.date | None:
+    """The later of a pair's latest meeting and its stored last contact, either
+    counting only when on or before ``as_of``; None when neither does."""
+    if stored is not None and stored > as_of:
+        stored = None
+    if met is None or (stored is not None and stored > met):
+        return stored
+    return met
 
 
 @dataclass(frozen=True)
@@ -146,11 +167,13 @@ def depths(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> Depths:
     effective: dict[str, dict[str, int]] = {}
     raw: dict[str, dict[str, int]] = {}
     missing = []
-    last = last_contacts(g, as_of)
-    for (ulab, rep_id), (_vlab, contact_id), key, data in g.edges(keys=True, data=True):
-        if key != "KNOWS" or not g.nodes[(ulab, rep_id)].get("active", True):
+    last: dict[tuple[str, str], dt.date | None] = {}
+    met = _meetings(g, as_of)
+    for rep_id, rep_attrs, contact_id, data in _knows_edges(g):
+        pair = (rep_id, contact_id)
+        day = last[pair] = _last_contact(met.get(pair), data.get("last_contact"), as_of)
+        if not rep_attrs.get("active", True):
             continue
-        day = last[(rep_id, contact_id)]
         raw.setdefault(contact_id, {})[rep_id] = data["depth"]
         effective.setdefault(contact_id, {})[rep_id] = effective_depth(data["depth"], day, as_of, policy)
         if day is None:
