@@ -14,7 +14,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from graphcrm.errors import InputError, Issue
 
@@ -41,11 +41,37 @@ class Policy(BaseModel):
     org_min_depth: int = Field(2, ge=1, le=4, description="depth the organisational layer asks of executive and team reps")
     org_min_reps: int = Field(3, ge=1, description="distinct reps the organisational layer asks for")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_only(cls, value: object, info: ValidationInfo) -> object:
+        """A numeric setting takes a number: a boolean or a string is an error, never
+        read as one (pydantic alone would take ``true`` for 1 and ``"90"`` for 90)."""
+        annotation = cls.model_fields[info.field_name].annotation
+        if annotation in (int, float) and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise ValueError(f"must be {'an integer' if annotation is int else 'a number'}, not {_toml_kind(value)}")
+        return value
+
     def required_depth(self, key: bool, in_chain: bool) -> int:
         """3 for key contacts, 2 for other decision-chain members, 1 for everyone else."""
         if key:
             return self.key_required_depth
         return self.chain_required_depth if in_chain else self.other_required_depth
+
+
+def _toml_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    return {dict: "a table", list: "an array"}.get(type(value), f"a {type(value).__name__}")
+
+
+def _message(err: dict) -> str:
+    if err["type"] == "extra_forbidden":
+        return "is not a policy setting"
+    if err["type"] == "value_error":  # ours: without pydantic's "Value error, " prefix
+        return str(err["ctx"]["error"])
+    return err["msg"]
 
 
 def load_policy(path: Path | str | None = None) -> Policy:
@@ -68,7 +94,6 @@ def load_policy(path: Path | str | None = None) -> Policy:
         return Policy.model_validate(doc)
     except ValidationError as e:
         raise InputError([
-            Issue(str(path), None, None, ".".join(map(str, err["loc"])) or None,
-                  "is not a policy setting" if err["type"] == "extra_forbidden" else err["msg"])
+            Issue(str(path), None, None, ".".join(map(str, err["loc"])) or None, _message(err))
             for err in e.errors(include_url=False)
         ], _SUBJECT) from None

@@ -31,7 +31,7 @@ from graphcrm.graph import build_graph
 from graphcrm.fileformat import Source
 from graphcrm.gc_pause import paused_gc
 from graphcrm.importer import load_source
-from graphcrm.model import Account, Bid, BidRole, Contact, Dataset, Record, Relationship, Rep, Tier
+from graphcrm.model import Account, Activity, Bid, BidRole, Contact, Dataset, Record, Relationship, Rep, Tier
 from graphcrm.policy import Policy
 from graphcrm.store.port import GraphStore
 
@@ -180,8 +180,9 @@ def risk_order(r: AccountRisk) -> tuple:
     return (r.key_contacts == 0, r.bus_factor, list(Tier).index(Tier(r.tier)), -r.top_holder_share, r.account_id)
 
 
-RISK_RECORDS = (Account, Contact, Relationship, Bid, BidRole)
-"""What ``account_risk`` reads of an account; its reps come from ``GraphStore.reps``."""
+RISK_RECORDS = (Account, Contact, Relationship, Bid, BidRole, Activity)
+"""What ``account_risk`` reads of an account (activities: for each pair's last
+contact, ``graphcrm.analysis.depth.last_contacts``); its reps come from ``GraphStore.reps``."""
 
 
 def _risk_graphs(store: GraphStore, account_ids: list[str], reps: dict[str, Rep],

@@ -12,7 +12,7 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graphcrm.analysis.coverage import CoverageReport, coverage_check
-from graphcrm.analysis.depth import account_key_contacts, account_required_depth, depths, status
+from graphcrm.analysis.depth import Depths, account_key_contacts, account_required_depth, depths, status
 from graphcrm.analysis.gaps import GapsReport, gaps
 from graphcrm.analysis.influence import InfluenceReport, influence
 from graphcrm.errors import NotFound
@@ -130,10 +130,14 @@ def _reps(g: nx.MultiDiGraph, links: list[Link]) -> list[RepNode]:
                     active=g.nodes[("Rep", r)].get("active", True)) for r in ids]
 
 
-def _last_contact(g: nx.MultiDiGraph, contact_id: str):
-    days = [data.get("last_contact") for _, _, k, data in g.in_edges(("Contact", contact_id), keys=True, data=True)
-            if k == "KNOWS" and data.get("last_contact")]
-    return max(days, default=None)
+def _last_contacts(d: Depths) -> dict[str, dt.date]:
+    """Contact id → the latest last contact of any rep with them, as of the
+    day of ``d`` (``graphcrm.analysis.depth.last_contacts``); unknown ones left out."""
+    latest: dict[str, dt.date] = {}
+    for (_, c), day in d.last_contact.items():
+        if day is not None and (c not in latest or latest[c] < day):
+            latest[c] = day
+    return latest
 
 
 def decision_chain_view(g: nx.MultiDiGraph, bid_id: str, as_of: dt.date, policy: Policy) -> GraphView:
@@ -141,11 +145,12 @@ def decision_chain_view(g: nx.MultiDiGraph, bid_id: str, as_of: dt.date, policy:
     report = coverage_check(g, bid_id, as_of, policy)
     scores = {e.contact_id: e for e in influence(g, policy).ranking}
     d = depths(g, as_of, policy)
+    last = _last_contacts(d)
     people = [
         Person(id=m.contact_id, name=m.name, title=m.title, level=m.level, unit_id=m.unit_id,
                unit_name=m.unit_name, role=m.role, stance=m.stance, key=m.key, status=m.status,
                opponent=m.opponent, best_depth=m.best_depth, required_depth=m.required_depth,
-               holders=m.holders, last_contact=_last_contact(g, m.contact_id),
+               holders=m.holders, last_contact=last.get(m.contact_id),
                influence=scores[m.contact_id].score, hidden_influencer=scores[m.contact_id].hidden_influencer)
         for m in report.decision_chain
     ]
@@ -163,6 +168,7 @@ def account_view(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> AccountV
     influence_report = influence(g, policy)
     scores = {e.contact_id: e for e in influence_report.ranking}
     d = depths(g, as_of, policy)
+    last = _last_contacts(d)
     keys = account_key_contacts(g)
     units = {u: a for u, a in nodes_of(g, "Unit")}
     people = []
@@ -173,7 +179,7 @@ def account_view(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> AccountV
             id=c, name=a["name"], title=a.get("title"), level=a.get("level"), unit_id=a.get("unit_id"),
             unit_name=units.get(a.get("unit_id"), {}).get("name"), key=c in keys, status=status(best, required),
             best_depth=best, required_depth=required, holders=d.holders(c, required),
-            last_contact=_last_contact(g, c), influence=scores[c].score,
+            last_contact=last.get(c), influence=scores[c].score,
             hidden_influencer=scores[c].hidden_influencer))
     links = _links(g, {p.id for p in people}, d, policy)
     dark = set(gaps_report.layers.general.dark_units)

@@ -27,7 +27,8 @@ RED_FLAGS = (
 
 
 class RepLink(BaseModel):
-    """One of our reps' relationship with a contact."""
+    """One of our reps' relationship with a contact; ``last_contact`` as of the
+    check's day (``graphcrm.analysis.depth.last_contacts``)."""
 
     rep_id: str
     rep_name: str
@@ -91,8 +92,8 @@ class CoverageReport(BaseModel):
     decision_chain: list[ChainMember]
     gaps: Layers
     missing_last_contact: list[tuple[str, str]]
-    """(rep_id, contact_id) of chain relationships whose last contact was never
-    logged: they do not decay, but nobody knows how fresh they are."""
+    """(rep_id, contact_id) of chain relationships whose last contact is not known
+    as of the day: they do not decay, but nobody knows how fresh they are."""
 
 
 def _member(g: nx.MultiDiGraph, c: str, role: dict[str, Any], d: Depths, policy: Policy) -> ChainMember:
@@ -107,7 +108,7 @@ def _member(g: nx.MultiDiGraph, c: str, role: dict[str, Any], d: Depths, policy:
         if k == "KNOWS":
             links.append(RepLink(rep_id=r, rep_name=g.nodes[("Rep", r)]["name"], depth=data["depth"],
                                  effective_depth=d.effective.get(c, {}).get(r, 0),
-                                 last_contact=data.get("last_contact")))
+                                 last_contact=d.last_contact.get((r, c))))
     links.sort(key=lambda x: (-x.effective_depth, x.rep_id))
     return ChainMember(
         contact_id=c, name=attrs["name"], title=attrs.get("title"), level=attrs.get("level"),

@@ -1,13 +1,14 @@
 """Relationship depth and coverage: the definitions every other analysis builds on.
 
 DESIGN §3: effective depth (decay with staleness), best depth and holders of a
-contact, key contacts of a bid and of an account, required depth, coverage status.
+contact, key contacts of a bid and of an account, required depth, coverage status;
+and a pair's last contact as of a day (issue 19), which staleness is judged on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,7 +20,7 @@ from graphcrm.model import BidRoleName, BidStage, InfluenceLevel, Level
 from graphcrm.policy import Policy
 
 __all__ = [
-    "effective_depth", "Depths", "depths", "chain", "bid_key_contacts", "account_key_contacts",
+    "effective_depth", "last_contacts", "Depths", "depths", "chain", "bid_key_contacts", "account_key_contacts",
     "status", "Status", "open_bids", "is_key_role", "account_required_depth",
 ]
 
@@ -49,17 +50,93 @@ def effective_depth(depth: int, last_contact: dt.date | None, as_of: dt.date, po
     return max(depth, 0)
 
 
+def last_contacts(g: nx.MultiDiGraph, as_of: dt.date) -> dict[tuple[str, str], dt.date | None]:
+    """The last contact as of ``as_of`` of every ``KNOWS`` pair of ``g``: (rep id, contact id) → day.
+
+    A pair's last contact is the latest of the dates of the activities on or
+    before ``as_of`` that both attended and of the stored ``last_contact`` if it
+    is on or before ``as_of``; None (not known) when there is neither. So the
+    answer does not depend on whether a later load of ``relationships.csv``
+    overwrote the stored date that an activity had moved forward, nor on
+    activities or a stored date after ``as_of``.
+
+    Notes
+    -----
+    One pass over the activities on or before ``as_of`` (each rep attendee × each
+    contact attendee), then one over the ``KNOWS`` edges: never a scan per edge.
+
+    Examples
+    --------
+    >>> from graphcrm.graph import build_graph
+    >>> from graphcrm.model import Account, Activity, Contact, Dataset, Relationship, Rep
+    >>> day = dt.date
+    >>> g = build_graph(Dataset(
+    ...     accounts=[Account(id="a", name="A", tier="B")], contacts=[Contact(id="c", account_id="a", name="C")],
+    ...     reps=[Rep(id="r", name="R")],
+    ...     relationships=[Relationship(rep_id="r", contact_id="c", depth=3, last_contact=day(2025, 1, 1))],
+    ...     activities=[Activity(id="v", date=day(2026, 10, 1), kind="visit", account_id="a",
+    ...                          rep_ids=["r"], contact_ids=["c"])]), "a")
+    >>> last_contacts(g, day(2026, 11, 15)), last_contacts(g, day(2026, 1, 1)), last_contacts(g, day(2024, 1, 1))
+    ({('r', 'c'): datetime.date(2026, 10, 1)}, {('r', 'c'): datetime.date(2025, 1, 1)}, {('r', 'c'): None})
+    """
+    met = _meetings(g, as_of)
+    return {(r, c): _last_contact(met.get((r, c)), data.get("last_contact"), as_of)
+            for r, _, c, data in _knows_edges(g)}
+
+
+def _knows_edges(g: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    """(rep id, rep attributes, contact id, edge attributes) of every ``KNOWS`` edge,
+    in ``g.edges`` order, visiting only the reps' edges (not every edge of the account)."""
+    succ = g.succ
+    for node, attrs in g.nodes(data=True):
+        if node[0] == "Rep":
+            for (_, c), edges in succ[node].items():
+                if "KNOWS" in edges:
+                    yield node[1], attrs, c, edges["KNOWS"]
+
+
+def _meetings(g: nx.MultiDiGraph, as_of: dt.date) -> dict[tuple[str, str], dt.date]:
+    """(rep id, contact id) → the latest activity on or before ``as_of`` both attended."""
+    met: dict[tuple[str, str], dt.date] = {}
+    pred = g.pred
+    for node, attrs in g.nodes(data=True):
+        if node[0] != "Activity" or attrs.get("date") is None or attrs["date"] > as_of:
+            continue
+        day = attrs["date"]
+        attendees = pred[node]
+        reps = [u[1] for u in attendees if u[0] == "Rep"]
+        contacts = [u[1] for u in attendees if u[0] == "Contact"] if reps else []
+        for r in reps:
+            for c in contacts:
+                if met.get((r, c), day) <= day:
+                    met[(r, c)] = day
+    return met
+
+
+def _last_contact(met: dt.date | None, stored: dt.date | None, as_of: dt.date) -> dt.date | None:
+    """The later of a pair's latest meeting and its stored last contact, either
+    counting only when on or before ``as_of``; None when neither does."""
+    if stored is not None and stored > as_of:
+        stored = None
+    if met is None or (stored is not None and stored > met):
+        return stored
+    return met
+
+
 @dataclass(frozen=True)
 class Depths:
     """Per contact, each active rep's effective and raw depth (inactive reps hold nothing).
 
     ``missing_last_contact`` lists ``(rep_id, contact_id)`` of relationships whose
-    last contact was never logged: they do not decay, but count as missing information.
+    last contact is not known as of the day (see ``last_contacts``): they do not
+    decay, but count as missing information. ``last_contact`` holds that day for
+    every ``KNOWS`` pair of the graph, inactive reps' too.
     """
 
     effective: dict[str, dict[str, int]]
     raw: dict[str, dict[str, int]]
     missing_last_contact: list[tuple[str, str]] = field(default_factory=list)
+    last_contact: dict[tuple[str, str], dt.date | None] = field(default_factory=dict)
 
     def best(self, contact_id: str) -> int:
         """The maximum effective depth over active reps (0 when nobody knows them)."""
@@ -80,23 +157,28 @@ class Depths:
             {c: {r: d for r, d in reps.items() if r not in gone} for c, reps in self.effective.items()},
             {c: {r: d for r, d in reps.items() if r not in gone} for c, reps in self.raw.items()},
             [(r, c) for r, c in self.missing_last_contact if r not in gone],
+            self.last_contact,
         )
 
 
 def depths(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> Depths:
-    """The effective and raw depth of every active rep's ``KNOWS`` edge in ``g``."""
+    """The effective and raw depth of every active rep's ``KNOWS`` edge in ``g``,
+    staleness judged on the pair's last contact as of ``as_of`` (``last_contacts``)."""
     effective: dict[str, dict[str, int]] = {}
     raw: dict[str, dict[str, int]] = {}
     missing = []
-    for (ulab, rep_id), (_vlab, contact_id), key, data in g.edges(keys=True, data=True):
-        if key != "KNOWS" or not g.nodes[(ulab, rep_id)].get("active", True):
+    last: dict[tuple[str, str], dt.date | None] = {}
+    met = _meetings(g, as_of)
+    for rep_id, rep_attrs, contact_id, data in _knows_edges(g):
+        pair = (rep_id, contact_id)
+        day = last[pair] = _last_contact(met.get(pair), data.get("last_contact"), as_of)
+        if not rep_attrs.get("active", True):
             continue
         raw.setdefault(contact_id, {})[rep_id] = data["depth"]
-        effective.setdefault(contact_id, {})[rep_id] = effective_depth(
-            data["depth"], data.get("last_contact"), as_of, policy)
-        if data.get("last_contact") is None:
+        effective.setdefault(contact_id, {})[rep_id] = effective_depth(data["depth"], day, as_of, policy)
+        if day is None:
             missing.append((rep_id, contact_id))
-    return Depths(effective, raw, sorted(missing))
+    return Depths(effective, raw, sorted(missing), last)
 
 
 def chain(g: nx.MultiDiGraph, bid_id: str) -> dict[str, dict[str, Any]]:

@@ -64,8 +64,19 @@ class GapsReport(BaseModel):
     layers: Layers
 
 
+DIGITS = 4
+"""Scores and shares are reported to this many decimal places."""
+
+
 def _share(hit: int, total: int) -> float:
-    return 1.0 if total == 0 else round(hit / total, 4)
+    """``hit / total``, unrounded; an empty set counts as fully covered."""
+    return 1.0 if total == 0 else hit / total
+
+
+def _out(value: float) -> float:
+    """A score or share as reported: rounded once, here, from the unrounded value
+    (a score derived from shares is computed from the unrounded shares)."""
+    return round(value, DIGITS)
 
 
 def _who(attrs: dict[str, Any]) -> str:
@@ -73,7 +84,7 @@ def _who(attrs: dict[str, Any]) -> str:
     return f"{attrs['name']} ({title})" if title else attrs["name"]
 
 
-def _key_gap(g: nx.MultiDiGraph, c: str, d: Depths, required: int, last: dict) -> Gap:
+def _key_gap(g: nx.MultiDiGraph, c: str, d: Depths, required: int) -> Gap:
     attrs = g.nodes[("Contact", c)]
     best = d.best(c)
     reps = d.effective.get(c, {})
@@ -85,7 +96,7 @@ def _key_gap(g: nx.MultiDiGraph, c: str, d: Depths, required: int, last: dict) -
         raw = d.raw.get(c, {}).get(top, 0)
         if raw >= required:
             action = (f"{rep_name} should meet {_who(attrs)} again: the relationship has gone stale "
-                      f"(last contact {last.get((top, c))})")
+                      f"(last contact {d.last_contact.get((top, c))})")
         else:
             action = f"{rep_name} should deepen the relationship with {_who(attrs)} from {best} to {required}"
     return Gap(kind="key_contact", subject_id=c, subject_name=attrs["name"], best_depth=best,
@@ -95,11 +106,9 @@ def _key_gap(g: nx.MultiDiGraph, c: str, d: Depths, required: int, last: dict) -
 def layers(g: nx.MultiDiGraph, d: Depths, keys: set[str], as_of: dt.date, policy: Policy) -> Layers:
     """The three layers for an account graph, given its key contacts ``keys``
     (an account's, or a bid's for the pre-tender check)."""
-    last = {(r[1], c[1]): data.get("last_contact")
-            for r, c, k, data in g.edges(keys=True, data=True) if k == "KNOWS"}
     required = policy.key_required_depth
-    key_gaps = [_key_gap(g, c, d, required, last) for c in sorted(keys) if d.best(c) < required]
-    key = KeyLayer(score=_share(len(keys) - len(key_gaps), len(keys)), gaps=key_gaps)
+    key_gaps = [_key_gap(g, c, d, required) for c in sorted(keys) if d.best(c) < required]
+    key = KeyLayer(score=_out(_share(len(keys) - len(key_gaps), len(keys))), gaps=key_gaps)
 
     contacts = dict(nodes_of(g, "Contact"))
     general_contacts = [c for c, a in contacts.items() if a.get("level") in (Level.middle, Level.staff)]
@@ -110,9 +119,9 @@ def layers(g: nx.MultiDiGraph, d: Depths, keys: set[str], as_of: dt.date, policy
     contacts_share = _share(reached, len(general_contacts))
     units_share = _share(len(units) - len(dark), len(units))
     general = GeneralLayer(
-        score=round((contacts_share + units_share) / 2, 4),
-        contacts_covered_share=contacts_share,
-        units_lit_share=units_share,
+        score=_out((contacts_share + units_share) / 2),
+        contacts_covered_share=_out(contacts_share),
+        units_lit_share=_out(units_share),
         dark_units=dark,
         gaps=[Gap(kind="dark_unit", subject_id=u, subject_name=units[u]["name"],
                   action=f"no one covers {units[u]['kind']} {units[u]['name']}: meet someone there")
@@ -149,7 +158,7 @@ def _organisational(g: nx.MultiDiGraph, d: Depths, contacts: dict, as_of: dt.dat
                         action=f"only {len(team)} of our reps know the account at depth ≥ {deep}: "
                                f"bring at least {policy.org_min_reps - len(team)} more in"))
     met = (not unmet_execs) + bool(agreements) + (len(team) >= policy.org_min_reps)
-    return OrganisationalLayer(required=True, score=round(met / 3, 4), gaps=gaps)
+    return OrganisationalLayer(required=True, score=_out(met / 3), gaps=gaps)
 
 
 def gaps(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy, bid_id: str | None = None) -> GapsReport:

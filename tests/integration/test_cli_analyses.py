@@ -289,6 +289,22 @@ def test_bad_policy_file_exits_2_naming_the_key(db, tmp_path, toml, key):
     assert key in proc.stderr
 
 
+@pytest.mark.parametrize("toml, key, message", [
+    ("stale_after_days = true\n", "stale_after_days", "must be an integer, not the boolean true"),
+    ("hidden_influencer_share = true\n", "hidden_influencer_share", "must be a number, not the boolean true"),
+])
+def test_a_boolean_in_the_policy_file_exits_2_naming_the_key(db, tmp_path, toml, key, message):
+    """Issue 20: ``true`` was read as 1 and the check ran with it."""
+    policy = tmp_path / "policy.toml"
+    policy.write_text(toml, encoding="utf-8")
+    proc = run("check", BID, "--as-of", AS_OF, "--policy", str(policy), "--json", db=db,
+               env=_env(COLUMNS="200"))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert f"{key}: {message}" in proc.stderr
+    assert proc.stdout == ""
+
+
 def test_policy_file_changes_the_result(db, tmp_path):
     policy = tmp_path / "policy.toml"
     policy.write_text("stale_after_days = 400\n", encoding="utf-8")

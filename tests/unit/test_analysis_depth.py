@@ -13,10 +13,10 @@ import pytest
 
 from graphcrm.analysis.depth import (
     account_key_contacts, bid_key_contacts, chain, depths, effective_depth, is_key_role,
-    open_bids, status,
+    last_contacts, open_bids, status,
 )
 from graphcrm.graph import build_graph
-from graphcrm.model import Account, Bid, BidRole, Contact, Dataset, Relationship, Rep
+from graphcrm.model import Account, Activity, Bid, BidRole, Contact, Dataset, Relationship, Rep
 from graphcrm.policy import Policy
 
 AS_OF = dt.date(2026, 1, 1)
@@ -36,7 +36,12 @@ def knows(rep: str, contact: str, depth: int, days: int | None = 0) -> Relations
     return Relationship(rep_id=rep, contact_id=contact, depth=depth, last_contact=ago(days))
 
 
-def make_graph(*, contacts=(), reps=(), knows=(), bids=(), roles=()):
+def met(id: str, days: int, reps: list[str], contacts: list[str]) -> Activity:
+    """An activity ``days`` before AS_OF (negative: after it) attended by ``reps`` and ``contacts``."""
+    return Activity(id=id, date=ago(days), kind="meeting", account_id="a1", rep_ids=reps, contact_ids=contacts)
+
+
+def make_graph(*, contacts=(), reps=(), knows=(), bids=(), roles=(), activities=()):
     reps = list(reps)
     have = {r.id for r in reps}
     for k in knows:
@@ -45,7 +50,7 @@ def make_graph(*, contacts=(), reps=(), knows=(), bids=(), roles=()):
             have.add(k.rep_id)
     data = Dataset(
         accounts=[Account(id="a1", name="Acme", tier="S")], contacts=list(contacts), reps=reps,
-        relationships=list(knows), bids=list(bids), bid_roles=list(roles),
+        relationships=list(knows), bids=list(bids), bid_roles=list(roles), activities=list(activities),
     )
     return build_graph(data, "a1")
 
@@ -160,6 +165,96 @@ class TestDepths:
         assert after.best("c1") == 2   # only r2 left
         assert after.best("c2") == 0   # only r1 knew c2
         assert after.missing_last_contact == []
+
+
+class TestLastContactAsOf:
+    """Issue 19's definition, which issue 20 needs: as of D, a pair's last contact is
+    the latest of the activities on or before D that both attended and of the
+    stored last_contact if it is on or before D; a stored date after D with no
+    activity on or before D is not known."""
+
+    def test_a_later_activity_moves_the_last_contact_forward(self):
+        # stored 400 days ago (4 − 2 = 2); met 10 days ago → fresh → 4
+        g = make_graph(contacts=[person("c1")], knows=[knows("r1", "c1", 4, 400)],
+                       activities=[met("v1", 10, ["r1"], ["c1"])])
+        d = depths(g, AS_OF, P)
+        assert d.last_contact == {("r1", "c1"): ago(10)}
+        assert d.effective == {"c1": {"r1": 4}}
+        assert d.missing_last_contact == []
+
+    def test_a_later_stored_date_beats_an_older_activity(self):
+        g = make_graph(contacts=[person("c1")], knows=[knows("r1", "c1", 4, 5)],
+                       activities=[met("v1", 300, ["r1"], ["c1"])])
+        assert last_contacts(g, AS_OF) == {("r1", "c1"): ago(5)}
+        assert depths(g, AS_OF, P).effective == {"c1": {"r1": 4}}
+
+    def test_the_latest_of_several_activities(self):
+        g = make_graph(contacts=[person("c1")], knows=[knows("r1", "c1", 3, 500)],
+                       activities=[met("v1", 250, ["r1"], ["c1"]), met("v2", 200, ["r1"], ["c1"]),
+                                   met("v3", 370, ["r1"], ["c1"])])
+        d = depths(g, AS_OF, P)
+        assert d.last_contact == {("r1", "c1"): ago(200)}
+        assert d.effective == {"c1": {"r1": 2}}  # 200 > 180 → 3 − 1
+
+    def test_an_activity_after_as_of_does_not_count(self):
+        # met 5 days after AS_OF: as of AS_OF the stored 400 days holds → 4 − 2 = 2
+        g = make_graph(contacts=[person("c1")], knows=[knows("r1", "c1", 4, 400)],
+                       activities=[met("v1", -5, ["r1"], ["c1"])])
+        d = depths(g, AS_OF, P)
+        assert d.last_contact == {("r1", "c1"): ago(400)}
+        assert d.effective == {"c1": {"r1": 2}}
+        # and five days later it counts
+        assert depths(g, AS_OF + dt.timedelta(days=5), P).effective == {"c1": {"r1": 4}}
+
+    def test_an_activity_on_as_of_counts(self):
+        g = make_graph(contacts=[person("c1")], knows=[knows("r1", "c1", 4, 400)],
+                       activities=[met("v1", 0, ["r1"], ["c1"])])
+        assert last_contacts(g, AS_OF) == {("r1", "c1"): AS_OF}
+
+    def test_a_stored_date_after_as_of_without_an_activity_is_not_known(self):
+        # not known: does not decay, listed as missing information
+        g = make_graph(contacts=[person("c1")], knows=[knows("r1", "c1", 3, -30)])
+        d = depths(g, AS_OF, P)
+        assert d.last_contact == {("r1", "c1"): None}
+        assert d.effective == {"c1": {"r1": 3}}
+        assert d.missing_last_contact == [("r1", "c1")]
+
+    def test_a_stored_date_after_as_of_gives_way_to_an_activity_before_it(self):
+        g = make_graph(contacts=[person("c1")], knows=[knows("r1", "c1", 3, -30)],
+                       activities=[met("v1", 200, ["r1"], ["c1"]), met("v2", -10, ["r1"], ["c1"])])
+        d = depths(g, AS_OF, P)
+        assert d.last_contact == {("r1", "c1"): ago(200)}
+        assert d.effective == {"c1": {"r1": 2}}  # 200 > 180 → 3 − 1
+        assert d.missing_last_contact == []
+
+    def test_a_never_logged_pair_that_met_has_that_date(self):
+        g = make_graph(contacts=[person("c1")], knows=[knows("r1", "c1", 2, None)],
+                       activities=[met("v1", 30, ["r1"], ["c1"])])
+        d = depths(g, AS_OF, P)
+        assert d.last_contact == {("r1", "c1"): ago(30)}
+        assert d.missing_last_contact == []
+
+    def test_only_pairs_who_both_attended(self):
+        # v1: r1 and r2 met c1 and c2 → all four pairs; v2: r3 with nobody; v3: c3 with no rep.
+        # r3→c3 known but never met together; r1→c3 known, c3 met only without reps.
+        g = make_graph(
+            contacts=[person("c1"), person("c2"), person("c3")],
+            knows=[knows("r1", "c1", 3, 400), knows("r2", "c2", 3, 400), knows("r1", "c2", 1, None),
+                   knows("r3", "c3", 3, 400), knows("r1", "c3", 3, 400)],
+            activities=[met("v1", 20, ["r1", "r2"], ["c1", "c2"]), met("v2", 10, ["r3"], []),
+                        met("v3", 5, [], ["c3"])],
+        )
+        assert last_contacts(g, AS_OF) == {
+            ("r1", "c1"): ago(20), ("r2", "c2"): ago(20), ("r1", "c2"): ago(20),
+            ("r3", "c3"): ago(400), ("r1", "c3"): ago(400),
+        }
+
+    def test_an_inactive_reps_pair_has_a_last_contact_but_no_depth(self):
+        g = make_graph(contacts=[person("c1")], reps=[Rep(id="gone", name="Gone", active=False)],
+                       knows=[knows("gone", "c1", 4, 400)], activities=[met("v1", 3, ["gone"], ["c1"])])
+        d = depths(g, AS_OF, P)
+        assert d.last_contact == {("gone", "c1"): ago(3)}
+        assert d.effective == {} and d.missing_last_contact == []
 
 
 # --- key contacts and the decision chain ---------------------------------------------

@@ -13,6 +13,7 @@ import datetime as dt
 
 import pytest
 
+from graphcrm.analysis.coverage import coverage_check
 from graphcrm.analysis.gaps import gaps
 from graphcrm.errors import NotFound
 from graphcrm.graph import build_graph
@@ -112,6 +113,17 @@ class TestKeyLayer:
 # --- general layer -------------------------------------------------------------------------
 
 
+def minimal_rounding_case():
+    """Tier B; departments d1, d2, d3; senior contact s1 in d1, known by r1 at 2;
+    an open bid b1 with s1 as its decision maker (for the check's gaps)."""
+    return make_graph(
+        tier="B", units=[unit("d1", "department"), unit("d2", "department"), unit("d3", "department")],
+        contacts=[person("s1", "senior", "d1")], knows=[knows("r1", "s1", 2)],
+        bids=[Bid(id="b1", account_id="a1", name="Bid", stage="tender")],
+        roles=[BidRole(bid_id="b1", contact_id="s1", role="decision_maker")],
+    )
+
+
 class TestGeneralLayer:
     def test_contacts_and_units(self):
         g = make_graph(
@@ -169,6 +181,17 @@ class TestGeneralLayer:
         general = gaps(g, AS_OF, P).layers.general
         assert general.dark_units == ["d1"]
         assert general.score == 0.0  # (0/1 + 0/1) / 2
+
+    def test_the_score_is_rounded_once_from_unrounded_shares(self):
+        """Issue 20's minimal case: three departments, one senior contact in one
+        of them at depth 2, no middle or staff contacts. Units lit 1/3, contacts
+        1.0 (empty set) → (1/3 + 1)/2 = 0.66666… → 0.6667; the mean of the
+        rounded shares, (0.3333 + 1.0)/2 = 0.66665, rounded again gave 0.6666."""
+        g = minimal_rounding_case()
+        for general in (gaps(g, AS_OF, P).layers.general, coverage_check(g, "b1", AS_OF, P).gaps.general):
+            assert general.score == 0.6667
+            assert (general.contacts_covered_share, general.units_lit_share) == (1.0, 0.3333)
+            assert general.dark_units == ["d2", "d3"]
 
     def test_a_child_unit_does_not_light_its_parent(self):
         g = make_graph(tier="B", units=[unit("d1", "department"), unit("d2", "department", parent="d1")],

@@ -26,7 +26,7 @@ from graphcrm.analysis.dependency import AccountRisk
 from graphcrm.graph import build_graph
 from graphcrm.importer import load
 from graphcrm.model import (
-    Account, Bid, BidRole, Contact, Dataset, Influence, Relationship, Rep, TeamMember, Unit,
+    Account, Activity, Bid, BidRole, Contact, Dataset, Influence, Relationship, Rep, TeamMember, Unit,
 )
 from graphcrm.policy import Policy
 from graphcrm.services import RisksReport
@@ -317,6 +317,28 @@ def test_decision_chain_levels_put_executives_on_top_and_reps_below(chain_view):
 
 
 # --- what the account map shows ----------------------------------------------------
+
+
+def test_pages_show_the_last_contact_as_of_their_day():
+    """Issue 20: a person's last contact on the pages is the latest of their
+    relationships' last contacts as of the page's day, meetings included; a
+    stored date after that day is not known. c4: r1 stored 200 days ago, r2 5
+    days ago; a visit of r1 and c4 2 days ago → 2 days ago (and r1 → c4 no longer
+    stale); c1: r1 stored 10 days ago, but as of 11 days ago that is not known yet."""
+    data = account_data()
+    data.activities.append(Activity(id="v1", date=_day(2), kind="visit", account_id="acc",
+                                    rep_ids=["r1"], contact_ids=["c4"]))
+    g = build_graph(data, "acc")
+    for view in (decision_chain_view(g, "b1", AS_OF, POLICY), account_view(g, AS_OF, POLICY)):
+        people = {p.id: p for p in view.people}
+        assert people["c4"].last_contact == _day(2)
+        assert people["c1"].last_contact == _day(10)
+        r1_c4 = next(x for x in view.links if (x.type, x.source, x.target) == ("KNOWS", "r1", "c4"))
+        assert (r1_c4.effective_depth, r1_c4.stale) == (3, False)
+    earlier = AS_OF - dt.timedelta(days=11)
+    people = {p.id: p for p in account_view(g, earlier, POLICY).people}
+    assert people["c1"].last_contact is None
+    assert people["c4"].last_contact == _day(200)  # r2's 5 days ago and the visit are later
 
 
 def test_account_map_draws_units_people_reps_and_links(map_view):
