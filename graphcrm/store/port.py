@@ -166,6 +166,11 @@ class GraphStore(ABC):
         can keep other writers out meanwhile does (the audit's "before" is then exact)."""
         return nullcontext()
 
+    def write_lock(self) -> AbstractContextManager:
+        """Held by a caller whose checks must still hold when its write commits
+        (``importer.load_source``): the other writers of this process wait."""
+        return self._exclusive()
+
     def _steps(self, data: Dataset, stored: Stored, after: Stored, trail: Trail) -> list[Step]:
         """The steps that write ``data`` and its audit entries; ``stored`` and
         ``after`` are the touched records before and after (an adapter may plan
