@@ -9,8 +9,8 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
-from api.security import SAFE_METHODS, same_origin
-from graphcrm.access import NO_AUTH, Forbidden, Principal, Role, authenticate, scope_of
+from api.security import SAFE_METHODS, UNAUTHORIZED, same_origin
+from graphcrm.access import NO_AUTH, Forbidden, Principal, authenticate, require_admin, require_writer, scope_of
 from graphcrm.policy import Policy
 from graphcrm.services import ReportCache
 from graphcrm.store import GraphStore
@@ -42,14 +42,22 @@ PolicyDep = Annotated[Policy, Depends(get_policy)]
 
 def current_key(request: Request, store: StoreDep,
                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    """The caller (``api.security.AuthFirst`` may have authenticated it already,
+    before the body was read). Changes that a browser may have sent by itself —
+    authorised by the sign-in cookie, or by nothing on a server without keys —
+    must come from a page of this site (CSRF)."""
     if not request.app.state.settings.auth:
+        if request.method not in SAFE_METHODS and not same_origin(request):
+            raise Forbidden("a change must come from a page of this site")
         return NO_AUTH
     token = credentials.credentials if credentials else request.cookies.get("graphcrm_key")
     if not credentials and token and request.method not in SAFE_METHODS and not same_origin(request):
         raise Forbidden("a change authorised by the sign-in cookie must come from this site")  # CSRF
-    who = authenticate(store, token) if token else None
+    who = getattr(request.state, "principal", None)
+    if who is None and token:
+        who = authenticate(store, token)
     if who is None:
-        raise HTTPException(401, "a valid API key is required (Authorization: Bearer …)")
+        raise HTTPException(401, UNAUTHORIZED)
     return who
 
 
@@ -65,14 +73,12 @@ Scope = Annotated[list[str] | None, Depends(scope)]
 
 
 def admin_only(who: CurrentKey) -> Principal:
-    if who.role is not Role.admin:
-        raise Forbidden("this needs an admin key")
+    require_admin(who)
     return who
 
 
 def writer(who: CurrentKey) -> Principal:
-    if not who.can_write:
-        raise Forbidden("a manager key can read but not change anything")
+    require_writer(who)
     return who
 
 

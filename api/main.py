@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from api import problems
+from api.middleware import AuthFirst, BodyLimit, HostCheck
 from api.routes import analyses, audit, keys, pages, records, transfer
 from api.security import SecurityHeaders
 from api.settings import Settings
@@ -22,34 +23,6 @@ from graphcrm.services import ReportCache
 from graphcrm.store import open_store
 
 __all__ = ["create_app", "app"]
-
-
-class _BodyLimit:
-    """Refuse request bodies over ``limit`` bytes: at once when Content-Length says
-    so, and while reading a chunked body otherwise (the route then fails with 413)."""
-
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        length = dict(scope["headers"]).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.limit:
-            response = problems.problem(413, f"the body is larger than {self.limit} bytes")
-            return await response(scope, receive, send)
-        seen = 0
-
-        async def counted():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise problems.BodyTooLarge(f"the body is larger than {self.limit} bytes")
-            return message
-
-        await self.app(scope, counted, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -71,7 +44,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.policy = load_policy(settings.policy)
     app.state.reports = ReportCache()
     problems.install(app)
-    app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
+    # innermost first (api.middleware): the host is checked, then the key, then the body's size
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(AuthFirst)
+    app.add_middleware(HostCheck)
     app.add_middleware(SecurityHeaders)  # outermost: its headers are on every response, errors too
     for router in records.routers():
         app.include_router(router)

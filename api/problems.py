@@ -18,7 +18,9 @@ __all__ = ["install", "problem", "BodyTooLarge", "Problem", "RESPONSES"]
 
 
 class Problem(BaseModel):
-    """An RFC 9457 problem document; 422s add ``errors`` (and, for data, ``issues``)."""
+    """An RFC 9457 problem document; 422s add ``errors`` (and, for data, ``issues``:
+    the first problems of each kind, ``omitted``: how many more of each, and
+    ``problems``: how many in all)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -69,7 +71,9 @@ def install(app: FastAPI) -> None:
     async def bad_input(request: Request, exc: InputError) -> JSONResponse:
         issues = [{"where": i.where, "line": i.line, "item": i.item, "field": i.field, "message": i.message}
                   for i in exc.issues]
-        return problem(422, exc.args[0].splitlines()[0], issues=issues, errors=[str(i) for i in exc.issues])
+        omitted = [{"where": where, "field": field, "count": n} for where, field, n in exc.omitted]
+        return problem(422, exc.args[0].splitlines()[0], issues=issues, errors=[str(i) for i in exc.issues] + exc.more,
+                       problems=exc.total, omitted=omitted)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:

@@ -22,9 +22,11 @@ from starlette.requests import Request
 
 from viz.page import page_csp
 
-__all__ = ["SecurityHeaders", "graph_csp", "same_origin", "secure_cookie", "SAFE_METHODS", "API_HEADERS"]
+__all__ = ["SecurityHeaders", "graph_csp", "same_origin", "secure_cookie", "SAFE_METHODS", "API_HEADERS",
+           "UNAUTHORIZED"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+UNAUTHORIZED = "a valid API key is required (Authorization: Bearer …)"
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 UI_CSP = ("default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "

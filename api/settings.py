@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from graphcrm.store import DEFAULT_DB
 
-__all__ = ["Settings", "is_loopback"]
+__all__ = ["Settings", "is_loopback", "LOOPBACK_NAMES"]
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+"""The host names a server answers to by default (see ``Settings.allowed_hosts``)."""
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 
 
 def is_loopback(host: str) -> bool:
@@ -36,6 +41,24 @@ class Settings(BaseSettings):
     trust_proxy: bool = False
     """Behind a TLS-terminating reverse proxy: believe its ``X-Forwarded-Proto``
     (the sign-in cookie is then ``Secure`` when the proxy says https)."""
+    allowed_hosts: Annotated[list[str], NoDecode] = []
+    """Host names the server answers to (the ``Host`` header of a request), besides
+    the loopback names and the address it listens on; ``GRAPHCRM_ALLOWED_HOSTS``
+    separates them by commas; ``*`` answers to any name (only behind a proxy
+    that checks it). Any other name is refused (400): a page on a name that an
+    attacker points at this machine (DNS rebinding) gets nothing."""
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return [h.strip() for h in value.split(",") if h.strip()] if isinstance(value, str) else value
+
+    def host_names(self) -> frozenset[str]:
+        """Every name a request may give as its ``Host`` (lower case, without port)."""
+        names = {*LOOPBACK_NAMES, *(h.lower().strip("[]") for h in self.allowed_hosts)}
+        if self.host not in WILDCARD_HOSTS:
+            names.add(self.host.lower().strip("[]"))
+        return frozenset(names)
 
     @model_validator(mode="after")
     def _auth_off_only_on_loopback(self) -> Settings:

@@ -45,7 +45,7 @@ from pydantic_core import PydanticCustomError
 from graphcrm.model import Id, kind_of
 
 __all__ = ["Action", "Actor", "AuditEntry", "AUDIT_COLUMNS", "ARROW_TYPES", "Change", "Trail", "kind_of",
-           "naive_utc", "utc"]
+           "naive_utc", "utc", "bound_utc"]
 
 AUDIT_COLUMNS = ("id", "at", "actor", "via", "action", "kind", "key", "account_id", "moved_from", "before", "after")
 """The columns of an entry, in the order of the store's schema and of ``audit.csv``."""
@@ -93,8 +93,27 @@ def _values(value: Any) -> Any:
 
 
 def utc(moment: dt.datetime) -> dt.datetime:
-    """A time in UTC, with its zone: one without a zone is taken as UTC already."""
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    """A time in UTC, with its zone: one without a zone is taken as UTC already.
+    Raises ``ValueError`` for a time that is not within the years 1 to 9999 in UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(f"{moment.isoformat()} is not within the years 1 to 9999 in UTC") from None
+
+
+def bound_utc(moment: dt.datetime) -> dt.datetime:
+    """A bound of a time range in UTC without a zone (as the store keeps times):
+    one before the year 1 or after 9999 in UTC is the first or last time there is.
+
+    >>> bound_utc(dt.datetime.fromisoformat("0001-01-01T00:00:00+14:00"))
+    datetime.datetime(1, 1, 1, 0, 0)
+    """
+    try:
+        return naive_utc(moment)
+    except ValueError:
+        return dt.datetime.min if moment.year == 1 else dt.datetime.max
 
 
 def naive_utc(moment: dt.datetime) -> dt.datetime:

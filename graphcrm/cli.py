@@ -24,7 +24,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from graphcrm import access, fileformat, generate, report_text, services
-from graphcrm.audit import Actor
+from graphcrm.audit import Actor, bound_utc
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
 from graphcrm.model import ApiRole, Dataset, Tier
@@ -291,7 +291,7 @@ def _moment(value: Optional[str], option: str) -> Optional[dt.datetime]:
     if value is None:
         return None
     try:
-        return dt.datetime.fromisoformat(value)
+        return bound_utc(dt.datetime.fromisoformat(value))
     except ValueError:
         raise typer.BadParameter(f"not a date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC): {value!r}",
                                  param_hint=option) from None
@@ -326,6 +326,9 @@ def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     no_auth: Annotated[bool, typer.Option("--no-auth", help="No API keys (loopback hosts only).")] = False,
+    allowed_host: Annotated[Optional[list[str]], typer.Option(
+        "--allowed-host", help="A host name clients reach the server by, besides the loopback names and --host "
+                               "(repeat for more) [env GRAPHCRM_ALLOWED_HOSTS, comma-separated].")] = None,
     policy: PolicyOpt = None,
 ) -> None:
     """Serve the HTTP API (one worker: the embedded store belongs to this process)."""
@@ -336,7 +339,8 @@ def serve_cmd(
     from api.settings import Settings
 
     try:
-        settings = Settings(db=_db(ctx), host=host, auth=not no_auth, policy=policy)
+        extra = {"allowed_hosts": allowed_host} if allowed_host else {}
+        settings = Settings(db=_db(ctx), host=host, auth=not no_auth, policy=policy, **extra)
     except ValidationError as e:
         raise typer.BadParameter(e.errors()[0]["msg"].removeprefix("Value error, "), param_hint="--no-auth") from None
     if no_auth:
@@ -477,14 +481,21 @@ def _print_portfolio(data: Dataset) -> None:
     out.print(bids)
 
 
+def private_files() -> None:
+    """Make every file this process creates readable and writable by its owner only
+    (the store and its log hold every record and the key hashes; exports too)."""
+    os.umask(os.umask(0o077) | 0o077)
+
+
 def main() -> None:
     """Entry point: run the app; graphcrm's errors become a message and an exit code."""
+    private_files()
     try:
         app()
     except InputError as e:
         err.print(f"[red]error:[/red] {escape(e.args[0].splitlines()[0])}", highlight=False)
-        for issue in e.issues:
-            err.print(f"  {issue}", markup=False, highlight=False)
+        for line in [*map(str, e.issues), *e.more]:
+            err.print(f"  {line}", markup=False, highlight=False)
         sys.exit(2)
     except (NotFound, StoreConfigError) as e:
         err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -13,6 +15,8 @@ __all__ = [
     "StoreLocked",
     "InputError",
     "Issue",
+    "Issues",
+    "MAX_PER_KIND",
 ]
 
 
@@ -71,14 +75,70 @@ class Issue:
         return f"{loc}: {self.message}"
 
 
+MAX_PER_KIND = 20
+"""Problems kept of each kind (file or list, and column): the rest are only counted."""
+MAX_KEPT = 500
+"""Problems kept in all; the rest are only counted."""
+MAX_KINDS = 200
+"""Kinds whose omitted problems are counted apart; further kinds are counted together."""
+
+
+class Issues(list):
+    """The problems found so far, in bounded memory: the first ``MAX_PER_KIND`` of
+    each kind — the same ``where`` and ``field`` — are kept (``MAX_KEPT`` at most),
+    the others only counted in ``omitted``. ``total`` counts them all.
+
+    A million bad rows cost a counter, not a million messages.
+
+    >>> found = Issues()
+    >>> found += [Issue("accounts.csv", n, None, "id", "duplicated") for n in range(2, 100)]
+    >>> len(found), found.total, found.omitted[("accounts.csv", "id")]
+    (20, 98, 78)
+    """
+
+    def __init__(self, issues: Iterable[Issue] = ()):
+        super().__init__()
+        self.total = 0
+        self.omitted: Counter[tuple[str, str | None]] = Counter()
+        self._kept: Counter[tuple[str, str | None]] = Counter()
+        self.extend(issues)
+
+    def append(self, issue: Issue) -> None:
+        self.total += 1
+        kind = (issue.where, issue.field)
+        if self._kept[kind] < MAX_PER_KIND and len(self) < MAX_KEPT:
+            self._kept[kind] += 1
+            super().append(issue)
+        elif kind in self.omitted or len(self.omitted) < MAX_KINDS:
+            self.omitted[kind] += 1
+        else:
+            self.omitted[("other places", None)] += 1
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            self.append(issue)
+
+    def __iadd__(self, issues: Iterable[Issue]) -> Issues:
+        self.extend(issues)
+        return self
+
+
 class InputError(GraphcrmError):
     """Input data with one or more problems; nothing was written.
 
-    ``issues`` holds every problem found, not just the first.
+    ``issues`` holds the problems found — all of them, or for a large number the
+    first ``MAX_PER_KIND`` of each kind; ``omitted`` says how many more of each
+    kind there were (where, field, count) and ``more`` says so in words, ``total``
+    how many in all.
     """
 
     def __init__(self, issues: list[Issue], subject: str = "the input; nothing was written"):
-        self.issues = sorted(issues, key=lambda i: (i.where, i.line or 0, i.item or 0))
-        n = len(self.issues)
+        found = issues if isinstance(issues, Issues) else Issues(issues)
+        self.issues = sorted(found, key=lambda i: (i.where, i.line or 0, i.item or 0))
+        self.omitted = sorted((where, field, n) for (where, field), n in found.omitted.items())
+        self.total = found.total
+        n = self.total
         head = f"{n} problem{'s' if n != 1 else ''} in {subject}"
-        super().__init__("\n".join([head, *map(str, self.issues)]))
+        self.more = more = [f"{where}{': ' + field if field else ''}: {count} more problem{'s' if count != 1 else ''} "
+                "like these, not listed" for where, field, count in self.omitted]
+        super().__init__("\n".join([head, *map(str, self.issues), *more]))

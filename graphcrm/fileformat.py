@@ -6,17 +6,25 @@ produces the same format in a canonical order, so export → load → export giv
 identical files.
 
 Spreadsheet formulas (OWASP "CSV injection"): ``write_csv_dir`` puts a ``'``
-before every text cell that starts with ``=``, ``+``, ``-``, ``@``, TAB, CR or
-``'`` itself, so a spreadsheet shows the text instead of running it; numbers,
-dates and booleans are written as they are. The CSV reader undoes exactly that:
-a cell that starts with ``'`` followed by one of ``= + - @ TAB CR '`` loses the
-first ``'``. So ``=cmd|' /C calc'!A0`` is exported as ``'=cmd|' /C calc'!A0``,
-``'=x`` as ``''=x``, and both load back as they were. JSON is written and read
-verbatim.
+before every text cell that a spreadsheet could take for a formula
+(``formula_like``): one that starts with ``=``, ``+``, ``-``, ``@``, TAB, CR or
+``'`` itself, or — after any whitespace — with ``= + - @`` or a character that
+Unicode folds to one of them (fullwidth ``＝ ＋ － ＠``, small ``﹦ ﹢ ﹣ ﹫`` …).
+So a spreadsheet shows the text instead of running it; numbers, dates and
+booleans are written as they are. The CSV reader undoes exactly that: a cell
+that starts with ``'`` followed by formula-like text loses the first ``'``. So
+``=cmd|' /C calc'!A0`` is exported as ``'=cmd|' /C calc'!A0``, ``'=x`` as
+``''=x``, `` ＝1`` as ``' ＝1``, and all load back as they were. JSON is written
+and read verbatim.
 
 Limits (each a clean ``InputError``): ``MAX_ROWS`` records in one import (all
 files together), ``MAX_FIELD`` characters in one CSV cell, ``MAX_JSON_DEPTH``
 levels of JSON nesting (the format needs 4); the model caps every string field.
+An uploaded zip (``read_zip``) holds at most ``MAX_ZIP_MEMBERS`` files that unpack
+to at most ``MAX_UNZIPPED`` bytes, none encrypted. However many problems an
+input has, the error keeps the first of each kind and counts the rest
+(``graphcrm.errors.Issues``), and after the first problem no more records are
+kept: a million bad rows cost neither a million messages nor a million records.
 """
 
 from __future__ import annotations
@@ -26,24 +34,28 @@ import datetime as dt
 import io
 import json
 import re
+import tempfile
+import unicodedata
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import attrgetter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from sys import intern
 from typing import Any
 
 from pydantic import ValidationError
 
 from graphcrm.audit import AuditEntry
-from graphcrm.errors import InputError, Issue
+from graphcrm.errors import InputError, Issue, Issues
 from graphcrm.model import RECORD_TYPES, Dataset, Record
 
 __all__ = [
-    "Source", "read_path", "read_csv_dir", "read_json", "read_document", "write_csv_dir",
-    "write_json", "FILES",
+    "Source", "read_path", "read_csv_dir", "read_json", "read_document", "read_zip", "write_csv_dir",
+    "read_upload", "write_json", "document", "FILES", "formula_like",
 ]
 
 FILES: dict[str, type[Record] | type[AuditEntry]] = {**{t.FILE: t for t in RECORD_TYPES}, AuditEntry.FILE: AuditEntry}
@@ -55,12 +67,35 @@ MAX_ROWS = 20_000_000  # records (rows, items) in one import, all files together
 MAX_JSON_DEPTH = 16  # levels of nesting in the JSON form (the format itself needs 4)
 csv.field_size_limit(MAX_FIELD)
 
-# Export puts a ' before text cells starting with one of these (see the module docstring).
-_FORMULA_START = "=+-@\t\r'"
-_ESCAPED = frozenset(_FORMULA_START)
-# Where a cell of CSV text may start with ' and one of _FORMULA_START (possibly inside
-# quotes): a cheap test whether a file needs the reader's undoing at all.
-_QUOTED_FORMULA = re.compile(r"""(?:\A|[,\r\n])"?'[=+\-@\t\r']""")
+MAX_ZIP_MEMBERS = 50  # files in an uploaded zip
+MAX_UNZIPPED = 500 * 2**20  # bytes an uploaded zip unpacks to, all files together
+
+# Export puts a ' before text cells that start with one of these, or with
+# whitespace and then one of _FORMULA_SIGNS or a character that folds to one
+# (``formula_like``; see the module docstring).
+_ESCAPED = frozenset("=+-@\t\r'")
+_FORMULA_SIGNS = frozenset("=+-@")
+# Where a cell of CSV text may start with ' (possibly inside quotes): a cheap
+# test whether a file needs the reader's undoing at all.
+_QUOTED_FORMULA = re.compile(r"""(?:\A|[,\r\n])"?'""")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could take a text cell for a formula (export then
+    puts a ``'`` before it): it starts with ``= + - @``, TAB, CR or ``'``, or
+    after whitespace with ``= + - @`` or a character whose Unicode compatibility
+    form is one of them (``＝``, ``﹦``, ``＋`` …).
+
+    >>> [formula_like(t) for t in ("=1", "'x", " =1", "\u3000＋1", "﹦1", "a=1", "1", "", " x")]
+    [True, True, True, True, True, False, False, False, False]
+    """
+    head = text[:1]
+    if head in _ESCAPED:
+        return True
+    if head.isascii() and not head.isspace():
+        return False  # the common case: a letter, a digit, nothing
+    first = text.lstrip()[:1]
+    return first != "" and (first in _FORMULA_SIGNS or unicodedata.normalize("NFKC", first)[:1] in _FORMULA_SIGNS)
 
 
 @dataclass(frozen=True)
@@ -221,7 +256,7 @@ def _csv_rows(name: str, text: str, issues: list[Issue], budget: list[int]) -> I
 
 def _unquote(cell: str) -> str:
     """A cell without the ' that export puts before formula-like text (module docstring)."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in _ESCAPED else cell
+    return cell[1:] if cell[:1] == "'" and formula_like(cell[1:]) else cell
 
 
 def read_csv_dir(directory: Path, max_rows: int | None = None) -> Source:
@@ -232,7 +267,7 @@ def read_csv_dir(directory: Path, max_rows: int | None = None) -> Source:
     (default ``MAX_ROWS``) rows in all.
     """
     csv.field_size_limit(MAX_FIELD)
-    issues: list[Issue] = []
+    issues = Issues()
     lists: dict[str, list[Record]] = {}
     places: dict[str, list[tuple[str, int | None, int | None]]] = {}
     budget = [MAX_ROWS if max_rows is None else max_rows]
@@ -275,6 +310,7 @@ def read_csv_dir(directory: Path, max_rows: int | None = None) -> Source:
                 pass
             continue
         name, width, records, where = path.name, len(names), lists[key], places[key]  # hot loop below
+        keys = _Keys(record_type)
         ids = {n for n in names if n in _REFERENCE_COLUMNS}  # repeated across files: share them
         for line, cells in rows:
             if len(cells) != width:
@@ -287,10 +323,59 @@ def read_csv_dir(directory: Path, max_rows: int | None = None) -> Source:
             if not raw:
                 continue  # a line of empty cells
             record = _validate(record_type, raw, name, line, None, issues)
-            if record is not None:
-                records.append(record)
+            if record is not None and keys.first(record, name, line, None, issues) and not issues:
+                records.append(record)  # after a problem nothing will be loaded: no more records are kept
                 where.append((name, line, None))
     return _finish(lists, places, issues)
+
+
+def read_zip(content: bytes, max_rows: int | None = None, name: str = "upload") -> Source:
+    """Read a zip of import CSV files (an upload): at most ``MAX_ZIP_MEMBERS`` files
+    unpacking to at most ``MAX_UNZIPPED`` bytes, none encrypted, each under its
+    base name only (never a path from the archive), then as ``read_csv_dir``.
+    Files of the archive that are not CSV are ignored. Raises ``InputError``."""
+    def refuse(where: str, message: str) -> InputError:
+        return InputError([Issue(where, None, None, None, message)], f"the {name}")
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError):
+        raise refuse(name, "is not a zip file") from None
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise refuse(name, f"has more than {MAX_ZIP_MEMBERS} files")
+    if sum(info.file_size for info in infos) > MAX_UNZIPPED:
+        raise refuse(name, f"unpacks to more than {MAX_UNZIPPED // 2**20} MiB")
+    with tempfile.TemporaryDirectory() as tmp:
+        for info in infos:
+            base = PurePosixPath(info.filename).name  # no traversal: the archive's path is dropped
+            if not base.lower().endswith(".csv"):
+                continue
+            if base not in FILES:
+                raise refuse(base, "is not an import file")
+            if info.flag_bits & 0x1:
+                raise refuse(base, "is encrypted; send the files unencrypted")
+            try:
+                (Path(tmp) / base).write_bytes(archive.read(info))
+            except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, RuntimeError, ValueError) as e:
+                raise refuse(base, f"cannot be unpacked: {e}") from None
+        return read_csv_dir(Path(tmp), max_rows)
+
+
+def read_upload(content: bytes, media_type: str, max_rows: int | None = None) -> Source:
+    """Read an uploaded body of the import format: ``application/json`` (one JSON
+    document, as ``read_document``) or ``application/zip`` (the CSV files, as
+    ``read_zip``), at most ``max_rows`` records. Raises ``InputError``."""
+    if media_type == "application/zip":
+        return read_zip(content, max_rows)
+    if media_type == "application/json":
+        try:
+            doc = json.loads(content)
+        except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, huge ints, deep nesting
+            raise InputError([Issue("body", None, None, None, f"is not valid JSON: {_short(str(e), 300)}")],
+                             "the upload") from None
+        return read_document(doc, "body", max_rows)
+    raise InputError([Issue("body", None, None, None, "send application/json or application/zip")], "the upload")
 
 
 def read_json(path: Path) -> Source:
@@ -355,7 +440,7 @@ def read_document(doc: Any, name: str = "import.json", max_rows: int | None = No
                                 f"has {total} records, more than the limit of {limit} in one import")])
     if _too_deep(doc, MAX_JSON_DEPTH):
         raise InputError([_depth_issue(doc, name)])
-    issues: list[Issue] = []
+    issues = Issues()
     lists: dict[str, list[Record]] = {}
     places: dict[str, list[tuple[str, int | None, int | None]]] = {}
     by_field = {_field(t): t for t in FILES.values()}
@@ -370,33 +455,44 @@ def read_document(doc: Any, name: str = "import.json", max_rows: int | None = No
             continue
         lists[key], places[key] = [], []
         where = f"{name}: {key}"
+        keys = _Keys(record_type)
         for i, item in enumerate(items):
             if not isinstance(item, dict):
                 issues.append(Issue(where, None, i, None, "must be an object"))
                 continue
             raw = {k: v for k, v in item.items() if v is not None and v != ""}
             record = _validate(record_type, raw, where, None, i, issues)
-            if record is not None:
+            if record is not None and keys.first(record, where, None, i, issues) and not issues:
                 lists[key].append(record)
                 places[key].append((where, None, i))
     return _finish(lists, places, issues)
 
 
+class _Keys:
+    """Where each key of one list was first seen: a record with a key seen before
+    is a problem (``first`` adds it to the issues and answers False)."""
+
+    def __init__(self, record_type: type[Record] | type[AuditEntry]):
+        self.seen: dict[Any, tuple[int | None, int | None]] = {}
+        self.key = attrgetter(*record_type.KEY)
+        self.what = "id" if record_type.KEY == ("id",) else ", ".join(record_type.KEY)
+        self.field = record_type.KEY[0]
+
+    def first(self, record: Record, where: str, line: int | None, item: int | None, issues: list[Issue]) -> bool:
+        key = self.key(record)
+        seen = self.seen.setdefault(key, (line, item))
+        if seen == (line, item):
+            return True
+        at = f"line {seen[0]}" if seen[0] is not None else f"item {seen[1]}"
+        shown = key if isinstance(key, str) else "/".join(key)
+        issues.append(Issue(where, line, item, self.field, f"duplicated {self.what} {shown!r} (first at {at})"))
+        return False
+
+
 def _finish(lists: dict[str, list[Record]],
             places: dict[str, list[tuple[str, int | None, int | None]]],
             issues: list[Issue]) -> Source:
-    """Check duplicated keys, then return the records or raise every issue."""
-    for key, records in lists.items():
-        first: dict[tuple, tuple[int | None, int | None]] = {}
-        key_of = attrgetter(*records[0].KEY) if records else None
-        for record, (where, line, item) in zip(records, places[key]):
-            k = key_of(record)
-            seen = first.setdefault(k if isinstance(k, tuple) else (k,), (line, item))
-            if seen != (line, item):
-                at = f"line {seen[0]}" if seen[0] is not None else f"item {seen[1]}"
-                what = "id" if record.KEY == ("id",) else ", ".join(record.KEY)
-                issues.append(Issue(where, line, item, record.KEY[0],
-                                    f"duplicated {what} {'/'.join(record.key)!r} (first at {at})"))
+    """The records read, or raise every issue (the first of each kind)."""
     if issues:
         raise InputError(issues)
     audit = lists.pop(AUDIT, [])
@@ -412,7 +508,7 @@ def _field(record_type: type[Record] | type[AuditEntry]) -> str:
 
 def _cell(value: Any) -> str:
     if isinstance(value, str):  # text: formula-like text gets a ' (module docstring)
-        return "'" + value if value[:1] in _ESCAPED else value
+        return "'" + value if formula_like(value) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -450,13 +546,19 @@ def write_csv_dir(data: Dataset, directory: Path, audit: list[AuditEntry] | None
     return written
 
 
-def write_json(data: Dataset, path: Path, audit: list[AuditEntry] | None = None) -> Path:
-    """Write the single-JSON form, records without their empty fields (and the
-    audit trail as ``"audit"`` when given)."""
+def document(data: Dataset, audit: list[AuditEntry] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The single-JSON form as a document: records in canonical order without their
+    empty fields (and the audit trail as ``"audit"`` when given)."""
     doc = {field: [r.model_dump(mode="json", exclude_none=True) for r in records]
            for field, records in data.sorted()}
     if audit is not None:
         doc[AUDIT] = [e.model_dump(mode="json", exclude_none=True) for e in audit]
+    return doc
+
+
+def write_json(data: Dataset, path: Path, audit: list[AuditEntry] | None = None) -> Path:
+    """Write the single-JSON form (``document``)."""
+    doc = document(data, audit)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path

@@ -13,16 +13,16 @@ from collections.abc import Collection, Iterator
 from operator import attrgetter
 from pathlib import Path
 
-from graphcrm.audit import Actor, AuditEntry
-from graphcrm.errors import InputError, Issue
+from graphcrm.audit import Actor, AuditEntry, kind_of
+from graphcrm.errors import InputError, Issue, Issues
 from graphcrm.fileformat import AUDIT, Source, read_path
 from graphcrm.gc_pause import paused_gc
-from graphcrm.model import Dataset, Rep
-from graphcrm.schema import NODE_TYPES, home_account, references, self_refs
+from graphcrm.model import Account, Dataset, Rep
+from graphcrm.schema import NODE_TYPES, home_account, home_via, references, self_refs
 from graphcrm.schema import target as target_of
 from graphcrm.store.port import GraphStore, Progress
 
-__all__ = ["load", "load_source", "check_references", "new_history"]
+__all__ = ["load", "load_source", "check_references", "check_moves", "check_hierarchies", "new_history"]
 
 FUTURE_SLACK = dt.timedelta(minutes=5)
 """How far ahead of this machine's clock a restored entry may be (another's clock)."""
@@ -44,13 +44,15 @@ def _values(data, field: str, column: str) -> Iterator[tuple[str, ...] | list[st
         yield () if value is None else value if isinstance(value, list) else (value,)
 
 
-def check_references(source: Source, store: GraphStore, scope: Collection[str] | None = None) -> None:
+def check_references(source: Source, store: GraphStore, scope: Collection[str] | None = None,
+                     reps: Collection[str] | None = None) -> None:
     """Raise ``InputError`` for every reference that names nothing, in the files
     or the store, or that crosses into another account; and for cycles in the
     files' hierarchies (accounts, units, reporting lines).
 
     ``scope``: the accounts the writer may see (an API member's); records of the
-    store outside it are treated as missing, so the answer reveals nothing about them.
+    store outside it are treated as missing, so the answer reveals nothing about
+    them. ``reps``: likewise the reps the writer may name (None: every rep).
     """
     data = source.data
     targets = {t for _, _, t, _ in _REFERENCES}
@@ -64,9 +66,11 @@ def check_references(source: Source, store: GraphStore, scope: Collection[str] |
         found = store.lookup(target, ids)
         if scope is not None and target is not Rep:
             found = {i: account for i, account in found.items() if account in scope}
+        elif reps is not None and target is Rep:
+            found = {i: account for i, account in found.items() if i in reps}
         known[target].update(found)
 
-    issues: list[Issue] = []
+    issues = Issues()
     for field, column, target, same_account in _REFERENCES:
         targets = known[target]
         for i, values in enumerate(_values(data, field, column)):
@@ -105,6 +109,114 @@ def _cycles(source: Source, field: str, column: str) -> list[Issue]:
     return issues
 
 
+def check_moves(source: Source, store: GraphStore) -> None:
+    """Raise ``InputError`` when ``source`` moves a record to another account while
+    records it leaves in the store would then refer across accounts — the state
+    ``check_references`` refuses in an import, so the store must never reach it.
+    Each issue is placed at the moved record and names the record left behind.
+
+    A unit, contact or bid moves when its ``account_id`` changes. Whatever refers
+    to it under the same-account rule, and whatever belongs to its account
+    through it (a contact's influences, a bid's roles), is in its old account, so
+    the records of the old accounts are checked again as the write leaves them.
+    Records that ``source`` writes itself are ``check_references``' to check.
+    """
+    data = source.data
+    moved: dict[type, dict[str, int]] = {}  # type → id → its index in data
+    old_accounts: set[str] = set()
+    for t in {target for _, _, target, same in _REFERENCES if same}:
+        records = data.records(t)
+        stored = store.lookup(t, [r.id for r in records]) if records else {}
+        moved[t] = {r.id: i for i, r in enumerate(records) if r.id in stored and stored[r.id] != r.account_id}
+        old_accounts.update(stored[i] for i in moved[t])
+    if not old_accounts:
+        return
+    checks = [(field, column, target) for field, column, target, same in _REFERENCES if same]
+    written = {(type(r), r.key) for _, records in data for r in records}
+    left: dict[str, list] = {field: [] for field, _, _ in checks}  # records of the old accounts the write keeps
+    known: dict[type, dict[str, str | None]] = {t: {} for _, _, t, _ in _REFERENCES}
+    owned = [t for t in known if t.HOME == "account_id"]  # units, contacts, bids: they carry their account
+    for held in store.iter_account_data(old_accounts):
+        known[Account].update((a.id, a.id) for a in held.accounts)
+        for t in owned:
+            known[t].update((r.id, r.account_id) for r in held.records(t))
+        for field, kept in left.items():
+            kept += [r for r in getattr(held, field) if (type(r), r.key) not in written]
+    for field, column, target in checks:
+        ids = {v for r in left[field] for v in _named(r, column) if v not in known[target]}
+        known[target].update(store.lookup(target, ids) if ids else {})
+    for t in owned:  # as the write leaves them
+        known[t].update((r.id, r.account_id) for r in data.records(t))
+
+    issues = Issues()
+    for field, column, target in checks:
+        for r in left[field]:
+            home = home_account(r, known)
+            what = f"{kind_of(type(r))} {'/'.join(r.key)!r}"
+            for v in _named(r, column):
+                there = known[target].get(v)
+                if home is None or there is None or there == home:
+                    continue
+                owner_field, owner_type = home_via(type(r)) or (None, None)
+                if v in moved[target]:
+                    issues.append(source.issue(
+                        Dataset.field_for(target), moved[target][v], "account_id",
+                        f"moving {kind_of(target)} {v!r} to account {there!r} would leave {what} of account "
+                        f"{home!r} referring to it ({column}); change or delete that record first"))
+                elif owner_type in moved and (owner := getattr(r, owner_field)) in moved[owner_type]:
+                    issues.append(source.issue(
+                        Dataset.field_for(owner_type), moved[owner_type][owner], "account_id",
+                        f"moving {kind_of(owner_type)} {owner!r} to account {home!r} would take {what} along, "
+                        f"which refers to {kind_of(target)} {v!r} of account {there!r} ({column}); change or "
+                        "delete that record first"))
+    if issues:
+        raise InputError(issues)
+
+
+def _named(record, column: str) -> tuple[str, ...] | list[str]:
+    """The ids ``record`` names in ``column`` (none, one, or a list)."""
+    value = getattr(record, column)
+    return () if value is None else value if isinstance(value, list) else (value,)
+
+
+def check_hierarchies(source: Source, store: GraphStore) -> None:
+    """Raise ``InputError`` for a record of ``source`` whose chain of parents
+    (parent account, parent unit, manager) runs through stored records and comes
+    back to it: a cycle that the files alone do not show (``_cycles`` finds those).
+
+    Only records whose parent is not in ``source`` start a walk: any cycle through
+    stored records has one. The walks go up one level per query, all together.
+    """
+    issues = Issues()
+    for field, column in _SELF_PARENTS:
+        records = getattr(source.data, field)
+        if not records:
+            continue
+        record_type = type(records[0])
+        parent = {r.id: getattr(r, column) for r in records}
+        current = {i: up for i, r in enumerate(records) if (up := parent[r.id]) is not None and up not in parent}
+        seen: dict[int, set[str]] = {i: {records[i].id} for i in current}
+        stored: dict[str, str | None] = {}
+        while current:
+            need = {node for node in current.values() if node not in parent and node not in stored}
+            if need:
+                found = store.get_many(record_type, [(n,) for n in need])
+                stored.update((n, getattr(found[(n,)], column) if (n,) in found else None) for n in need)
+            following: dict[int, str] = {}
+            for i, node in current.items():
+                if node == records[i].id:
+                    issues.append(source.issue(field, i, column, f"is part of a cycle through {node!r} "
+                                                                 "(with records already stored)"))
+                elif node not in seen[i]:
+                    seen[i].add(node)
+                    up = parent[node] if node in parent else stored[node]
+                    if up is not None:
+                        following[i] = up
+            current = following
+    if issues:
+        raise InputError(issues)
+
+
 def new_history(source: Source, store: GraphStore) -> list[AuditEntry]:
     """The audit entries of ``source`` (an exported trail) that the store lacks.
 
@@ -126,16 +238,22 @@ def new_history(source: Source, store: GraphStore) -> list[AuditEntry]:
 
 def load_source(source: Source, store: GraphStore, dry_run: bool = False,
                 progress: Progress | None = None, scope: Collection[str] | None = None,
-                actor: Actor | None = None) -> dict[str, int]:
+                actor: Actor | None = None, reps: Collection[str] | None = None) -> dict[str, int]:
     """Check references of already parsed records (see ``check_references`` for
-    ``scope``) and the audit entries it carries (``new_history``), then write
-    them (unless dry_run) in one transaction, recorded as written by ``actor``.
+    ``scope`` and ``reps``), what they would leave behind (``check_moves``,
+    ``check_hierarchies``) and the audit entries it carries (``new_history``),
+    then write them (unless dry_run) in one transaction, recorded as written by
+    ``actor``; the checks and the write hold the store's write lock together, so
+    no other writer of this process changes what was checked before it is written.
     Returns the records per kind (and ``audit``: the entries it carries, if any).
     """
-    check_references(source, store, scope)
-    history = new_history(source, store)
-    if not dry_run:
-        store.apply(source.data, progress, actor, history)
+    with store.exclusive():
+        check_references(source, store, scope, reps)
+        check_moves(source, store)
+        check_hierarchies(source, store)
+        history = new_history(source, store)
+        if not dry_run:
+            store.apply(source.data, progress, actor, history)
     counts = source.data.counts()
     if source.audit:
         counts[AUDIT] = len(source.audit)

@@ -159,12 +159,16 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-_BAD_ID = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]|^\s|\s$")
+_BAD_ID = re.compile(r"[\x00-\x1f\x7f-\x9f/\\;]|^\s|\s$|^\.\.?$")
 
 
 def _id(value: str) -> str:
     if _BAD_ID.search(value) is None:  # the common case, in one scan
         return value
+    if value in (".", ".."):
+        raise PydanticCustomError("id", "must not be . or .. (ids are parts of URLs)")
+    if ";" in value:
+        raise PydanticCustomError("id", "must not contain ; (it separates the ids of a list)")
     if _CONTROL.search(value):
         raise PydanticCustomError("id", "must not contain control characters")
     if value != value.strip():

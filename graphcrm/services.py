@@ -150,13 +150,15 @@ def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
     return DepartureReport(rep_id=rep_id, name=rep.name, active=rep.active, as_of=as_of, accounts=impacts)
 
 
-def save(store: GraphStore, record: Record, scope: Iterable[str] | None = None, actor: Actor | None = None) -> None:
+def save(store: GraphStore, record: Record, scope: Iterable[str] | None = None, actor: Actor | None = None,
+         reps: Iterable[str] | None = None) -> None:
     """Upsert one record after the same checks as an import (its references must
-    exist and stay within its account; within ``scope`` when given), recorded
-    in the audit trail as written by ``actor``; raises ``InputError`` located at ``body``."""
+    exist and stay within its account; within ``scope`` and naming only ``reps``
+    when given), recorded in the audit trail as written by ``actor``; raises
+    ``InputError`` located at ``body``."""
     field = Dataset.field_for(type(record))
     load_source(Source(Dataset(**{field: [record]}), {field: [("body", None, None)]}), store,
-                scope=None if scope is None else set(scope), actor=actor)
+                scope=None if scope is None else set(scope), actor=actor, reps=None if reps is None else set(reps))
 
 
 class AuditPage(BaseModel):

@@ -8,12 +8,11 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import AsOf, CacheDep, PolicyDep, Scope, StoreDep
 from graphcrm import services
-from graphcrm.access import require_visible
+from graphcrm import access
 from graphcrm.analysis.coverage import CoverageReport
 from graphcrm.analysis.departure import DepartureReport
 from graphcrm.analysis.gaps import GapsReport
 from graphcrm.analysis.influence import InfluenceReport
-from graphcrm.errors import NotFound
 from graphcrm.model import Bid, Contact, Tier
 
 __all__ = ["router"]
@@ -24,20 +23,19 @@ IdPath = Annotated[str, Path(min_length=1, max_length=200)]
 
 @router.get("/bids/{id}/coverage", response_model=CoverageReport, summary="Pre-tender coverage check")
 def coverage(id: IdPath, store: StoreDep, cache: CacheDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> CoverageReport:
-    bid = store.get(Bid, id)
-    require_visible(scope, bid.account_id if bid else None, "bid", id)
+    access.visible_record(store, scope, Bid, id)
     return cache.get(store, ("check", id, as_of, policy), lambda: services.check(store, id, as_of, policy))
 
 
 @router.get("/accounts/{id}/gaps", response_model=GapsReport, summary="Depth gaps by layer")
 def gaps(id: IdPath, store: StoreDep, cache: CacheDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> GapsReport:
-    require_visible(scope, id, "account", id)
+    access.require_visible(scope, id, "account", id)
     return cache.get(store, ("gaps", id, as_of, policy), lambda: services.account_gaps(store, id, as_of, policy))
 
 
 @router.get("/accounts/{id}/influence", response_model=InfluenceReport, summary="Influence ranking")
 def influence(id: IdPath, store: StoreDep, cache: CacheDep, scope: Scope, policy: PolicyDep) -> InfluenceReport:
-    require_visible(scope, id, "account", id)
+    access.require_visible(scope, id, "account", id)
     return cache.get(store, ("influence", id, policy), lambda: services.account_influence(store, id, policy))
 
 
@@ -50,13 +48,11 @@ def risks(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
 
 @router.get("/reps/{id}/departure", response_model=DepartureReport, summary="Departure impact")
 def departure(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> DepartureReport:
-    if scope is not None and not set(store.team_account_ids(id)) & set(scope):
-        raise NotFound("rep", id)
+    access.visible_rep(store, scope, id)
     return services.departure(store, id, as_of, policy, account_ids=scope)
 
 
 @router.get("/contacts/{id}/warm-paths", response_model=services.PathsReport, summary="Warm paths to a contact")
 def warm_paths(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> services.PathsReport:
-    contact = store.get(Contact, id)
-    require_visible(scope, contact.account_id if contact else None, "contact", id)
+    access.visible_record(store, scope, Contact, id)
     return services.contact_paths(store, id, as_of, policy)

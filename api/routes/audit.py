@@ -12,6 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentKey, Scope, StoreDep
+from graphcrm import access
+from graphcrm.audit import bound_utc
 from graphcrm.services import AuditPage
 
 __all__ = ["router"]
@@ -30,6 +32,6 @@ def audit(store: StoreDep, scope: Scope, who: CurrentKey,
                                            description="Written this way: cli load, api PUT …")] = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 50,
           offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> AuditPage:
-    entries, count = store.audit(since, until, account_id, kind, key, scope=scope,
-                                 api_keys=who.sees_key_entries, offset=offset, limit=limit, via=via)
-    return AuditPage(data=entries, count=count)
+    entries, count = store.audit(since and bound_utc(since), until and bound_utc(until), account_id, kind, key,
+                                 scope=scope, api_keys=who.sees_key_entries, offset=offset, limit=limit, via=via)
+    return AuditPage(data=access.visible_entries(entries, scope), count=count)

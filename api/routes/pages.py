@@ -18,8 +18,8 @@ import viz
 from api.deps import AsOf, PolicyDep, Scope, StoreDep
 from api.security import graph_csp, same_origin, secure_cookie
 from graphcrm import services, views
-from graphcrm.access import NO_AUTH, Forbidden, Principal, authenticate, require_visible, scope_of
-from graphcrm.errors import NotFound
+from graphcrm import access
+from graphcrm.access import NO_AUTH, Forbidden, Principal, authenticate, scope_of
 from graphcrm.model import Bid
 from graphcrm.store import GraphStore
 from viz.evaluation_chart import evaluation_chart
@@ -43,14 +43,13 @@ def _graph(html: str) -> HTMLResponse:
 
 @router.get("/bids/{id}/graph", summary="Decision chain of a bid (HTML)", **HTML)
 def bid_graph(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
-    bid = store.get(Bid, id)
-    require_visible(scope, bid.account_id if bid else None, "bid", id)
+    access.visible_record(store, scope, Bid, id)
     return _graph(viz.render_decision_chain(views.bid_view(store, id, as_of, policy)))
 
 
 @router.get("/accounts/{id}/graph", summary="Account map (HTML)", **HTML)
 def account_graph(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
-    require_visible(scope, id, "account", id)
+    access.require_visible(scope, id, "account", id)
     return _graph(viz.render_account_map(views.account_map_view(store, id, as_of, policy)))
 
 
@@ -123,7 +122,7 @@ def account_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDe
     who = _ui(request, store)
     if isinstance(who, Response):
         return who
-    require_visible(scope_of(store, who), id, "account", id)
+    access.require_visible(scope_of(store, who), id, "account", id)
     gaps = services.account_gaps(store, id, as_of, policy)
     bids, _ = store.page(Bid, scope=[id], limit=100)
     return _page(request, "account.html", who, title=gaps.name, gaps=gaps, bids=bids,
@@ -135,8 +134,7 @@ def bid_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, a
     who = _ui(request, store)
     if isinstance(who, Response):
         return who
-    bid = store.get(Bid, id)
-    require_visible(scope_of(store, who), bid.account_id if bid else None, "bid", id)
+    access.visible_record(store, scope_of(store, who), Bid, id)
     view = views.bid_view(store, id, as_of, policy)
     return _page(request, "bid.html", who, title=view.report.bid_name, r=view.report, chart=evaluation_chart(view))
 
@@ -147,8 +145,7 @@ def rep_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, a
     if isinstance(who, Response):
         return who
     scope = scope_of(store, who)
-    if scope is not None and not set(store.team_account_ids(id)) & set(scope):
-        raise NotFound("rep", id)
+    access.visible_rep(store, scope, id)
     report = services.departure(store, id, as_of, policy, account_ids=scope)
     return _page(request, "rep.html", who, title=report.name, r=report)
 

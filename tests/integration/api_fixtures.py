@@ -31,6 +31,8 @@ MEMBER_ACCOUNT = "acc-mzp"
 PROBLEM = "application/problem+json"
 ROLES = ("none", "revoked", "malformed", "admin", "manager", "member")
 LEAKS = ("Traceback", 'File "', "site-packages")
+TEST_HOST = "testserver"
+"""The host name Starlette's TestClient sends; the apps of the tests answer to it."""
 
 SEED_COUNTS = {
     "accounts": 3, "units": 20, "contacts": 81, "reps": 13, "account_team": 15, "relationships": 141,
@@ -72,6 +74,7 @@ def running_app(directory: Path, seeds: bool = True, **settings: Any) -> Iterato
     """An app on a fresh store file in ``directory`` (seeded unless told not to),
     with an admin, a manager, a member (bound to ``MEMBER_REP``; seeded stores only)
     and a revoked key."""
+    settings.setdefault("allowed_hosts", [TEST_HOST])
     app = create_app(Settings(db=f"ladybug://{directory}/s.lbug", **settings))
     with TestClient(app, raise_server_exceptions=False) as client:
         env = Env(client, app)

@@ -72,36 +72,43 @@ MATRIX: list[tuple[str, str, Any, Any, Any, Any]] = [
     ("GET", "/redoc", 200, 200, 200, 200),
     ("GET", "/accounts", 401, 200, 200, 200),
     ("GET", "/accounts/{id}", 401, 200, 200, 200),
+    ("POST", "/accounts", 401, 201, 403, 403),  # accounts and their teams are admin business
     ("PUT", "/accounts/{id}", 401, 200, 403, 200),
-    ("DELETE", "/accounts/{id}", 401, 204, 403, 204),
+    ("DELETE", "/accounts/{id}", 401, 204, 403, 403),
     ("GET", "/units", 401, 200, 200, 200),
     ("GET", "/units/{id}", 401, 200, 200, 200),
+    ("POST", "/units", 401, 201, 403, 201),
     ("PUT", "/units/{id}", 401, 200, 403, 200),
     ("DELETE", "/units/{id}", 401, 204, 403, 204),
     ("GET", "/contacts", 401, 200, 200, 200),
     ("GET", "/contacts/{id}", 401, 200, 200, 200),
+    ("POST", "/contacts", 401, 201, 403, 201),
     ("PUT", "/contacts/{id}", 401, 200, 403, 200),
     ("DELETE", "/contacts/{id}", 401, 204, 403, 204),
     ("GET", "/reps", 401, 200, 200, 200),
     ("GET", "/reps/{id}", 401, 200, 200, 200),
+    ("POST", "/reps", 401, 201, 403, 403),
     ("PUT", "/reps/{id}", 401, 200, 403, ANY),
     ("DELETE", "/reps/{id}", 401, 204, 403, ANY),
     ("GET", "/bids", 401, 200, 200, 200),
     ("GET", "/bids/{id}", 401, 200, 200, 200),
+    ("POST", "/bids", 401, 201, 403, 201),
     ("PUT", "/bids/{id}", 401, 200, 403, 200),
     ("DELETE", "/bids/{id}", 401, 204, 403, 204),
     ("GET", "/activities", 401, 200, 200, 200),
     ("GET", "/activities/{id}", 401, 200, 200, 200),
+    ("POST", "/activities", 401, 201, 403, 201),
     ("PUT", "/activities/{id}", 401, 200, 403, 200),
     ("DELETE", "/activities/{id}", 401, 204, 403, 204),
     ("GET", "/agreements", 401, 200, 200, 200),
     ("GET", "/agreements/{id}", 401, 200, 200, 200),
+    ("POST", "/agreements", 401, 201, 403, 201),
     ("PUT", "/agreements/{id}", 401, 200, 403, 200),
     ("DELETE", "/agreements/{id}", 401, 204, 403, 204),
     ("GET", "/team-members", 401, 200, 200, 200),
     ("GET", "/team-members/{account_id}/{rep_id}", 401, 200, 200, 200),
-    ("PUT", "/team-members/{account_id}/{rep_id}", 401, 200, 403, 200),
-    ("DELETE", "/team-members/{account_id}/{rep_id}", 401, 204, 403, 204),
+    ("PUT", "/team-members/{account_id}/{rep_id}", 401, 200, 403, 403),
+    ("DELETE", "/team-members/{account_id}/{rep_id}", 401, 204, 403, 403),
     ("GET", "/relationships", 401, 200, 200, 200),
     ("GET", "/relationships/{rep_id}/{contact_id}", 401, 200, 200, 200),
     ("PUT", "/relationships/{rep_id}/{contact_id}", 401, 200, 403, 200),
@@ -285,6 +292,8 @@ def _cell(env, wenv, method: str, route: str, role: str):
         return env.call(role, "GET", _own_path(route), params=params, follow_redirects=False)
     if method == "PUT":
         return _put_cell(wenv, route, role)
+    if method == "POST" and _resource(route) in NEW:
+        return _post_cell(wenv, route, role)
     if route == "/keys/{id}":
         _, key = create_key(wenv.store, "manager", f"matrix {role}")
         response = wenv.call(role, "DELETE", f"/keys/{key.id}")
@@ -332,6 +341,33 @@ def _put_cell(wenv, route: str, role: str):
             assert after == original, "a refused PUT changed the record"
     finally:
         wenv.store.upsert([original])
+    return response
+
+
+NEW = {
+    "accounts": {"name": "Posted", "tier": "C"}, "reps": {"name": "Posted"},
+    "units": {"account_id": MEMBER_ACCOUNT, "name": "Posted", "kind": "department"},
+    "contacts": {"account_id": MEMBER_ACCOUNT, "name": "Posted"},
+    "bids": {"account_id": MEMBER_ACCOUNT, "name": "Posted", "stage": "lead"},
+    "activities": {"date": "2026-01-05", "kind": "call", "account_id": MEMBER_ACCOUNT},
+    "agreements": {"account_id": MEMBER_ACCOUNT, "kind": "framework"},
+}
+"""A record of each kind to create with POST (the server assigns its id)."""
+
+
+def _post_cell(wenv, route: str, role: str):
+    prefix = _resource(route)
+    model = MODELS[prefix]
+    before = wenv.store.counts()
+    response = wenv.call(role, "POST", route, json=NEW[prefix])
+    field = model.FILE.removesuffix(".csv")
+    assert wenv.store.counts()[field] == before[field] + (response.status_code == 201)
+    if response.status_code == 201:
+        made = response.json()
+        assert {k: made[k] for k in NEW[prefix]} == NEW[prefix]
+        assert response.headers["location"] == f"/{prefix}/{made['id']}"
+        assert wenv.admin("GET", response.headers["location"]).json() == made
+        wenv.store.delete(model, made["id"])
     return response
 
 
@@ -444,9 +480,10 @@ def test_member_cannot_change_or_delete_other_teams_records(env, prefix, key):
     body = original.model_dump(mode="json")
     field, value = TWEAK[prefix]
     body[field] = value
-    expect = ANY if prefix == "reps" else 404
-    assert_problem(env.call("member", "PUT", f"/{prefix}/{key}", json=body), expect)
-    assert_problem(env.call("member", "DELETE", f"/{prefix}/{key}"), expect)
+    # reps and teams are an admin's to change, accounts an admin's to delete: 403 whatever the id
+    refused = {"reps": ANY, "team-members": 403}
+    assert_problem(env.call("member", "PUT", f"/{prefix}/{key}", json=body), refused.get(prefix, 404))
+    assert_problem(env.call("member", "DELETE", f"/{prefix}/{key}"), {**refused, "accounts": 403}.get(prefix, 404))
     assert env.store.get(model, tuple(key.split("/"))) == original
 
 
@@ -554,7 +591,8 @@ def test_member_cannot_create_records_in_other_accounts(env, path, body):
 @pytest.mark.parametrize("account", ["acc-jnm", "acc-jnpg"])
 def test_member_cannot_add_themself_to_another_team(env, account):
     body = {"account_id": account, "rep_id": MEMBER_REP, "role": "account_manager"}
-    assert_problem(env.call("member", "PUT", f"/team-members/{account}/{MEMBER_REP}", json=body), 404)
+    # only admins change teams (SECURITY.md): 403 whatever the account
+    assert_problem(env.call("member", "PUT", f"/team-members/{account}/{MEMBER_REP}", json=body), 403)
     assert env.store.get(TeamMember, (account, MEMBER_REP)) is None
     assert env.store.team_account_ids(MEMBER_REP) == [MEMBER_ACCOUNT]
     # nor by an import, nor by creating a key for themself
@@ -615,7 +653,7 @@ def test_member_references_to_other_teams_look_unknown(wenv, prefix, path, body,
             return wenv.call("member", "PUT", path.replace("{x}", x), json=fill)
 
         seen, unknown = put(hidden), put("zz-nothing")
-        assert unknown.status_code == 422
+        assert unknown.status_code == (403 if prefix == "accounts" else 422)  # members do not change parents
         assert seen.status_code == unknown.status_code
         assert seen.text.replace(hidden, "<id>") == unknown.text.replace("zz-nothing", "<id>")
     finally:

@@ -19,7 +19,7 @@ def test_a_write_changes_the_next_report(tmp_path):
     db = f"ladybug://{tmp_path / 's.lbug'}"
     with open_store(db) as store:
         load(SEEDS, store)
-    with TestClient(create_app(Settings(db=db, auth=False))) as client:
+    with TestClient(create_app(Settings(db=db, auth=False, allowed_hosts=["testserver"]))) as client:
         before = client.get(COVERAGE).json()
         assert "c-jnm-003" in {u["contact_id"] for u in before["uncovered"]}
         assert client.get(COVERAGE).json() == before  # served again, unchanged

@@ -100,7 +100,7 @@ _FAR_OFFSET = textwrap.dedent("""
     db = f"ladybug://{tempfile.mkdtemp()}/s.lbug"
     with open_store(db) as store:
         load(Path(sys.argv[1]), store)
-    with TestClient(create_app(Settings(db=db, auth=False))) as client:
+    with TestClient(create_app(Settings(db=db, auth=False, allowed_hosts=["testserver"]))) as client:
         for offset in (10_000, 1_000_000, 1_000_000_000):
             for resource in RESOURCES:
                 r = client.get(f"/{resource}", params={"offset": offset, "limit": 2})

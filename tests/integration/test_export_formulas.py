@@ -152,3 +152,19 @@ def test_any_text_round_trips_through_csv(tmp_path, name, summary, rep):
         write_csv_dir(again, second)
         for path in first.iterdir():
             assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+LOOKALIKES = ["＝1+1", "﹦cmd|' /C calc'!A0", "＋1", "﹢1", "－1", "﹣1", "＠SUM(1)", "﹫x", " =1+1", "  +1",
+              "\u00a0-1", "\u3000＠x", "\u2003=1", " ＝1"]
+
+
+@pytest.mark.parametrize("text", LOOKALIKES)
+def test_fullwidth_and_indented_formulas_are_escaped_too(tmp_path, text):
+    """Issue 13 (Info): spreadsheets also take the fullwidth and small forms of = + - @,
+    and those after leading spaces, for formulas: they get the ' too, and load back as they were."""
+    data = Dataset(accounts=[Account(id="acc-1", name=text, tier="S", industry="plain ＝ inside")])
+    write_csv_dir(data, tmp_path / "out")
+    row = by_id(tmp_path / "out" / "accounts.csv")["acc-1"]
+    assert row["name"] == "'" + text
+    assert row["industry"] == "plain ＝ inside"
+    assert read_csv_dir(tmp_path / "out").data == data

@@ -446,7 +446,7 @@ def test_cli_load_reads_only_the_import_files_of_the_directory(tmp_path):
     db = f"ladybug://{tmp_path / 'c.lbug'}"
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "accounts.csv").write_text("id,name,tier\n..,../../etc/shadow,C\n", encoding="utf-8")
+    (folder / "accounts.csv").write_text("id,name,tier\n..x,../../etc/shadow,C\n", encoding="utf-8")
     (folder / "evil.csv").write_text("id\n1\n", encoding="utf-8")
     code, output = _cli("--db", db, "load", str(folder))
     assert code != 0 and "evil.csv" in output and "not an import file" in output
@@ -465,7 +465,7 @@ def test_cli_export_writes_only_the_import_files_inside_the_target(tmp_path):
     db = f"ladybug://{tmp_path / 'c.lbug'}"
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "accounts.csv").write_text("id,name,tier\n..,../../../escape.csv,C\n", encoding="utf-8")
+    (folder / "accounts.csv").write_text("id,name,tier\n...,../../../escape.csv,C\n", encoding="utf-8")
     assert _cli("--db", db, "load", str(folder))[0] == 0
     before = {p for p in tmp_path.rglob("*")}
     assert _cli("--db", db, "export", str(tmp_path / "out" / "csv"))[0] == 0
