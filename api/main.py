@@ -2,7 +2,7 @@
 
 On the embedded store this server must be the only process using the file, with
 one worker: it holds the single ``Database`` of the process, and the adapter
-serialises writes (see TRAPS.md).
+serialises writes (docs/architecture.md, "Engine facts").
 """
 
 from __future__ import annotations

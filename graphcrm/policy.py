@@ -1,4 +1,4 @@
-"""The thresholds of the analyses (DESIGN §3), with their defaults; loadable from TOML.
+"""The thresholds of the analyses (docs/design.md §3), with their defaults; loadable from TOML.
 
 Examples
 --------

@@ -5,7 +5,7 @@ quadratic for big maps, so the lists are assigned whole) and ships vis-network
 9.1.2, which the page inlines: it renders with no network at all. The page
 itself is our Jinja2 template, with autoescaping on, because pyvis's own template
 loads bootstrap from a CDN, writes its heading unescaped, and switches to an
-``innerHTML`` popup when a tooltip contains ``href`` (TRAPS.md). Data reach the
+``innerHTML`` popup when a tooltip contains ``href`` (docs/architecture.md, "Engine facts"). Data reach the
 page through ``tojson`` and tooltips are set as text, so no user string can
 become markup or script.
 

@@ -1,4 +1,4 @@
-"""The analyses of DESIGN §3: pure functions from account graphs to reports.
+"""The analyses of docs/design.md §3: pure functions from account graphs to reports.
 
 One module per question: ``coverage`` (pre-tender check), ``dependency`` (bus
 factor, single holders, concentration), ``gaps`` (depth gaps by layer),

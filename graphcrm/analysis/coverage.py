@@ -1,5 +1,5 @@
 """The pre-tender coverage check of a bid: decision chain, red flags, uncovered
-decision-makers with warm paths, bus factor and gaps (DESIGN §3)."""
+decision-makers with warm paths, bus factor and gaps (docs/design.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Departure impact: what walks out of the door if a rep leaves (DESIGN §3)."""
+"""Departure impact: what walks out of the door if a rep leaves (docs/design.md §3)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Single-person dependency: bus factor, single-holder contacts, concentration.
 
-DESIGN §3. The bus factor is computed exactly: a memoised search over the holder
+docs/design.md §3. The bus factor is computed exactly: a memoised search over the holder
 sets of the covered key contacts when they are few, an integer program beyond
 (see ``bus_factor``).
 """

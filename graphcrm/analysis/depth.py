@@ -1,6 +1,6 @@
 """Relationship depth and coverage: the definitions every other analysis builds on.
 
-DESIGN §3: effective depth (decay with staleness), best depth and holders of a
+docs/design.md §3: effective depth (decay with staleness), best depth and holders of a
 contact, key contacts of a bid and of an account, required depth, coverage status;
 and a pair's last contact as of a day (issue 19), which staleness is judged on.
 """

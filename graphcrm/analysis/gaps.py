@@ -1,4 +1,4 @@
-"""Relationship-depth gaps by layer: key, general, organisational (DESIGN §3)."""
+"""Relationship-depth gaps by layer: key, general, organisational (docs/design.md §3)."""
 
 from __future__ import annotations
 

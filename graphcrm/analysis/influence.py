@@ -1,4 +1,4 @@
-"""Influence score and hidden influencers (DESIGN §3)."""
+"""Influence score and hidden influencers (docs/design.md §3)."""
 
 from __future__ import annotations
 

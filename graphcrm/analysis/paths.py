@@ -1,4 +1,4 @@
-"""Warm paths: through whom could one of our reps reach a contact (DESIGN §3)."""
+"""Warm paths: through whom could one of our reps reach a contact (docs/design.md §3)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@
 - ``offline``: a fresh page that may load ``file:`` URLs only; every other request
   is aborted and recorded, console errors and page errors are collected.
 - ``seeds``: what the seed pages must show (node and edge counts, who may see
-  what), worked out straight from the CSV files and DESIGN §3 — not from
+  what), worked out straight from the CSV files and docs/design.md §3 — not from
   graphcrm's code, so the pages are checked against an independent answer.
 """
 
@@ -125,7 +125,7 @@ class Counts:
 
 
 class Seeds:
-    """The seed CSV files, and the expected pages (DESIGN §3 with the default
+    """The seed CSV files, and the expected pages (docs/design.md §3 with the default
     policy: stale after 180 days, key contacts need depth 3)."""
 
     STALE_AFTER_DAYS = 180

@@ -1,7 +1,7 @@
 """The audit trail (graphcrm.audit): every write records who changed which record,
 when, with its values before and after, in the same transaction.
 
-The expected entries of the hand-worked cases follow from DESIGN §2 (an activity
+The expected entries of the hand-worked cases follow from docs/design.md §2 (an activity
 moves a relationship's last contact forward or creates it at depth 1) and the
 store contract (a record replaces the stored one; deleting a node takes its
 edges). The property test compares each write's entries with the difference of

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from graphcrm.cli import app
 
-# DESIGN §4, typed out from the design's table.
+# docs/design.md §4, typed out from the design's table.
 DESIGN_COLUMNS = {
     "accounts.csv": ["id", "name", "tier", "industry", "parent_id", "strategic_fit", "annual_revenue"],
     "units.csv": ["id", "account_id", "name", "kind", "parent_unit_id", "region"],
@@ -124,7 +124,7 @@ def test_csv_export_keeps_awkward_values(tmp_path, source):
     cli("--db", db(tmp_path, "a.lbug"), "load", source)
     cli("--db", db(tmp_path, "a.lbug"), "export", "--format", "csv", out)
     # activity ax-1 (2024-02-29, rx-1 with cx-1 and cx-2) moved rx-1 → cx-1's last
-    # contact forward and created rx-1 → cx-2 at depth 1 (DESIGN §2)
+    # contact forward and created rx-1 → cx-2 at depth 1 (docs/design.md §2)
     expected = {**EXTRA, "relationships.csv": [["rx-1", "cx-1", "0", "2024-02-29", ""],
                                                ["rx-1", "cx-2", "1", "2024-02-29", "2024-02-29"]]}
     for name, rows in expected.items():

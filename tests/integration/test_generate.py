@@ -2,7 +2,7 @@
 the shapes the benchmarks need.
 
 Every figure is measured on the written files with the ``csv`` module and compared
-with the ranges the issue asks for (DESIGN §3 for what the product computes); none
+with the ranges the issue asks for (docs/design.md §3 for what the product computes); none
 is taken from the generator's own numbers.
 """
 
@@ -32,7 +32,7 @@ from graphcrm.store import open_store
 
 GRAPHCRM = Path(sys.executable).parent / "graphcrm"
 FILES = [t.FILE for t in RECORD_TYPES]
-HEADERS = {  # DESIGN §4, written out
+HEADERS = {  # docs/design.md §4, written out
     "accounts.csv": "id,name,tier,industry,parent_id,strategic_fit,annual_revenue",
     "units.csv": "id,account_id,name,kind,parent_unit_id,region",
     "contacts.csv": "id,account_id,unit_id,name,title,level,reports_to,email",
@@ -46,7 +46,7 @@ HEADERS = {  # DESIGN §4, written out
     "agreements.csv": "id,account_id,kind,signed,expires",
 }
 AS_OF = dt.date(2026, 11, 15)  # the documented default snapshot day
-STALE_AFTER = 180              # Policy's default stale_after_days (DESIGN §3)
+STALE_AFTER = 180              # Policy's default stale_after_days (docs/design.md §3)
 
 
 def rows(directory: Path, name: str) -> list[dict[str, str]]:
@@ -267,7 +267,7 @@ def test_agreements_for_most_strategic_and_partner_accounts(data):
 
 
 def held_by_one(directory: Path) -> dict[str, str]:
-    """Accounts where one active team rep knows every key contact (DESIGN §3: the
+    """Accounts where one active team rep knows every key contact (docs/design.md §3: the
     executives and the decision makers, approvers and high-influence members of
     open bids) at depth 3–4 within 180 days, and no other rep knows any of them at
     depth ≥ 2 within 360 days (or with no date): account → that rep."""

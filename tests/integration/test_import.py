@@ -1,4 +1,4 @@
-"""Loading the import format (DESIGN §4) into a real LadybugDB store.
+"""Loading the import format (docs/design.md §4) into a real LadybugDB store.
 
 Expected values are worked out by hand or counted with the ``csv`` module from
 the input files, never taken from graphcrm's own output.
@@ -99,7 +99,7 @@ def issue_triples(err: pytest.ExceptionInfo[InputError]) -> list[tuple]:
 def expected_seed_counts(seeds: Path) -> dict[str, int]:
     """Records per kind that loading ``seeds`` must leave in an empty store:
     one per data row, except that KNOWS edges are the relationship rows plus
-    every (rep, contact) pair who attended an activity together (DESIGN §2)."""
+    every (rep, contact) pair who attended an activity together (docs/design.md §2)."""
     counts = {name.removesuffix(".csv"): len(data_rows(seeds / name)) for name in IMPORT_FILES}
     knows = {(r["rep_id"], r["contact_id"]) for r in data_rows(seeds / "relationships.csv")}
     for a in data_rows(seeds / "activities.csv"):

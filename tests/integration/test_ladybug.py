@@ -28,7 +28,7 @@ def test_second_process_gets_a_clear_message(tmp_path):
 
 
 def test_same_file_twice_in_one_process_shares_the_database(tmp_path):
-    """TRAPS: two Database objects on one file lose writes; the adapter shares one."""
+    """docs/architecture.md, "Engine facts": two Database objects on one file lose writes; the adapter shares one."""
     url = f"ladybug://{tmp_path / 's.lbug'}"
     with open_store(url) as a, open_store(url) as b:
         a.upsert([Account(id="a1", name="A", tier="S")])

@@ -1,8 +1,8 @@
-"""The pre-tender coverage check of a bid (DESIGN §3): decision chain with
+"""The pre-tender coverage check of a bid (docs/design.md §3): decision chain with
 coverage status, uncovered decision-makers with warm paths, bus factor, red
 flags (each firing and each not firing), and NotFound for an unknown bid.
 
-Expected values are worked out by hand from the DESIGN definitions. Chain
+Expected values are worked out by hand from the definitions in docs/design.md. Chain
 members that are not key need depth 2, key ones 3.
 """
 

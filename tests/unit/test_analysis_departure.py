@@ -1,4 +1,4 @@
-"""Departure impact of a rep (DESIGN §3): per account where the rep holds a
+"""Departure impact of a rep (docs/design.md §3): per account where the rep holds a
 relationship — the orphaned contacts (known by the rep at effective depth ≥ 1
 and by no other active rep), the key contacts that would stop being covered,
 and the bus factor after. None where the rep holds nothing.

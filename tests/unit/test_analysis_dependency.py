@@ -1,7 +1,7 @@
-"""Single-person dependency (DESIGN §3): bus factor, single-holder contacts,
+"""Single-person dependency (docs/design.md §3): bus factor, single-holder contacts,
 concentration, and the account-level risk row built from them.
 
-Expected values are worked out by hand from the DESIGN definitions.
+Expected values are worked out by hand from the definitions in docs/design.md.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def make_graph(*, tier="A", contacts=(), reps=(), knows=(), bids=(), roles=()):
 
 
 def brute_force_bus_factor(holder_sets) -> int:
-    """Independent oracle: try every set of reps of size 1, 2, 3 … (DESIGN wording)."""
+    """Independent oracle: try every set of reps of size 1, 2, 3 … (docs/design.md's wording)."""
     sets = [frozenset(h) for h in holder_sets if h]
     if not sets:
         return 0

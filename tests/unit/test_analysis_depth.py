@@ -1,7 +1,7 @@
-"""Relationship depth (DESIGN §3): effective depth, best depth and holders, key
+"""Relationship depth (docs/design.md §3): effective depth, best depth and holders, key
 contacts of a bid and of an account, required depth, coverage status.
 
-Every expected value is worked out by hand from the DESIGN definitions; the
+Every expected value is worked out by hand from the definitions in docs/design.md; the
 comment next to it shows the arithmetic.
 """
 

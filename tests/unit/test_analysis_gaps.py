@@ -1,6 +1,6 @@
-"""Relationship-depth gaps by layer (DESIGN §3): key, general, organisational.
+"""Relationship-depth gaps by layer (docs/design.md §3): key, general, organisational.
 
-Expected values are worked out by hand. Where DESIGN leaves a point open the
+Expected values are worked out by hand. Where docs/design.md leaves a point open the
 tests pin the code's choice: dark units are units of kind department or branch
 (hq excluded) with no contact at best ≥ 1, lit by any contact (any level); an
 agreement still counts on its expiry day and does not count before it is

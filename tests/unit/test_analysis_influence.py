@@ -1,4 +1,4 @@
-"""Influence score and hidden influencers (DESIGN §3).
+"""Influence score and hidden influencers (docs/design.md §3).
 
 PageRank (damping 0.85) on a graph whose edges point from the influenced to the
 influencer: ``u INFLUENCES v`` → v → u (its strength); ``a REPORTS_TO b`` → a → b

@@ -1,11 +1,11 @@
-"""Warm paths (DESIGN §3): rep → c1 → … → t with c1 ≠ t, the rep knowing c1 at
+"""Warm paths (docs/design.md §3): rep → c1 → … → t with c1 ≠ t, the rep knowing c1 at
 effective depth ≥ 2, each further step an INFLUENCES (either direction, its
 strength) or REPORTS_TO (either direction, 0.5) line, the stronger where two
 join the same pair, at most 3 steps; strength = depth(rep, c1)/4 × Π steps;
 the 3 strongest reported.
 
 Expected values are worked out by hand; ties are broken by rep id, then by the
-path (``via``) — the code's documented order, which DESIGN leaves open.
+path (``via``) — the code's documented order, which docs/design.md leaves open.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The domain model (DESIGN §2): every validated range, form and enum rejects bad
+"""The domain model (docs/design.md §2): every validated range, form and enum rejects bad
 values with an error that names the field, and accepts the edges of its range."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Property tests of the analyses (DESIGN §3) on random small account graphs.
+"""Property tests of the analyses (docs/design.md §3) on random small account graphs.
 
 A hypothesis strategy builds a ``Dataset`` of one account: up to 4 units, 1–12
 contacts (reporting only to lower-indexed contacts, so no cycles), 1–6 reps (some
@@ -115,7 +115,7 @@ def datasets(draw) -> Dataset:
                    agreements=agreements)
 
 
-# --- independent definitions (DESIGN §3), computed from the records ----------------
+# --- independent definitions (docs/design.md §3), computed from the records ----------------
 
 
 def eff(depth: int, last: dt.date | None) -> int:
