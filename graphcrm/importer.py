@@ -124,9 +124,15 @@ def check_moves(source: Source, store: GraphStore) -> None:
     data = source.data
     moved: dict[type, dict[str, int]] = {}  # type → id → its index in data
     old_accounts: set[str] = set()
-    for t in {target for _, _, target, same in _REFERENCES if same}:
+    movable = {target for _, _, target, same in _REFERENCES if same}
+    # a big write first asks which types the store holds any of (as ``GraphStore.apply`` does)
+    held = store.counts() if sum(len(data.records(t)) for t in movable) >= 1_000 else None
+    for t in movable:
         records = data.records(t)
-        stored = store.lookup(t, [r.id for r in records]) if records else {}
+        if not records or (held is not None and not held[Dataset.field_for(t)]):
+            moved[t] = {}
+            continue
+        stored = store.lookup(t, [r.id for r in records])
         moved[t] = {r.id: i for i, r in enumerate(records) if r.id in stored and stored[r.id] != r.account_id}
         old_accounts.update(stored[i] for i in moved[t])
     if not old_accounts:
