@@ -21,6 +21,7 @@ from graphcrm.model import Account, Dataset, Rep
 from graphcrm.schema import NODE_TYPES, home_account, home_via, references, self_refs
 from graphcrm.schema import target as target_of
 from graphcrm.store.port import GraphStore, Progress
+from graphcrm.store.writes import COUNT_FROM
 
 __all__ = ["load", "load_source", "check_references", "check_moves", "check_hierarchies", "new_history"]
 
@@ -126,7 +127,7 @@ def check_moves(source: Source, store: GraphStore) -> None:
     old_accounts: set[str] = set()
     movable = {target for _, _, target, same in _REFERENCES if same}
     # a big write first asks which types the store holds any of (as ``GraphStore.apply`` does)
-    held = store.counts() if sum(len(data.records(t)) for t in movable) >= 1_000 else None
+    held = store.counts() if sum(len(data.records(t)) for t in movable) >= COUNT_FROM else None
     for t in movable:
         records = data.records(t)
         if not records or (held is not None and not held[Dataset.field_for(t)]):
