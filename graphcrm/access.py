@@ -42,6 +42,8 @@ from graphcrm import services
 from graphcrm.audit import Actor, AuditEntry, kind_of
 from graphcrm.errors import GraphcrmError, InputError, Issue, NotFound
 from graphcrm.model import ApiRole, Account, ApiKey, Record, Rep, TeamMember
+from graphcrm.importer import named_ids
+from graphcrm.schema import target
 from graphcrm.store.port import GraphStore
 
 __all__ = [
@@ -190,17 +192,13 @@ def visible_rep(store: GraphStore, scope: Scope, rep_id: str) -> None:
         raise NotFound("rep", rep_id)
 
 
-def _kind(record_type: type[Record]) -> str:
-    return kind_of(record_type).replace("_", "")
-
-
 def check_visible(store: GraphStore, scope: Scope, record: Record) -> None:
     """Raise ``NotFound`` for a record whose account (for a rep: whose teams) is
     outside ``scope``."""
     if isinstance(record, Rep):
         visible_rep(store, scope, record.id)
     else:
-        require_visible(scope, store.account_of(record), _kind(type(record)), "/".join(record.key))
+        require_visible(scope, store.account_of(record), kind_of(type(record)), "/".join(record.key))
 
 
 def visible_record(store: GraphStore, scope: Scope, record_type: type[Record], key: Sequence[str] | str) -> Record:
@@ -209,7 +207,7 @@ def visible_record(store: GraphStore, scope: Scope, record_type: type[Record], k
     key = (key,) if isinstance(key, str) else tuple(key)
     record = store.get(record_type, key)
     if record is None:
-        raise NotFound(_kind(record_type), "/".join(key))
+        raise NotFound(kind_of(record_type), "/".join(key))
     check_visible(store, scope, record)
     return record
 
@@ -275,9 +273,11 @@ def sees_entry(who: Principal, entry: AuditEntry) -> bool:
 
 
 def _reps_named(record: Record | None) -> set[str]:
+    """The reps a record names in its references (``schema``: those whose target is a rep)."""
     if record is None:
         return set()
-    return {r for r in (getattr(record, "rep_id", None), *getattr(record, "rep_ids", ())) if r is not None}
+    return {r for ref in type(record).REFS if target(ref) is Rep for ids in named_ids([record], ref.field)
+            for r in ids}
 
 
 def _save(store: GraphStore, who: Principal, scope: Scope, record: Record, old: Record | None, via: str) -> None:
@@ -308,9 +308,9 @@ def put_record(store: GraphStore, who: Principal, scope: Scope, key: tuple[str, 
         if old is not None:
             check_visible(store, scope, old)
         elif scope is not None and record_type.KEY == ("id",):
-            raise NotFound(_kind(record_type), "/".join(key))  # members create with POST (create_record)
+            raise NotFound(kind_of(record_type), "/".join(key))  # members create with POST (create_record)
         if scope is not None:
-            require_visible(scope, store.account_of(body), _kind(record_type), "/".join(key))
+            require_visible(scope, store.account_of(body), kind_of(record_type), "/".join(key))
             if isinstance(old, Account):
                 if body.parent_id != shown(scope, old).parent_id:
                     raise Forbidden("only an admin key may change an account's parent")

@@ -55,14 +55,6 @@ def _q(name: str) -> str:
     return f"`{name}`" if name in _RESERVED else name
 
 
-def _kind(t: type) -> str:
-    return kind_of(t)
-
-
-def _field(t: type[Record]) -> str:
-    return Dataset.field_for(t)
-
-
 # --- reading a record's columns ------------------------------------------------------
 
 
@@ -177,7 +169,7 @@ def _account_path(t: type[Record], one: bool) -> tuple[str, str | None, str]:
 
 
 def _node_queries(t: type[Record]) -> dict[str, str]:
-    k, L = _kind(t), t.LABEL
+    k, L = kind_of(t), t.LABEL
     props = properties(t)
     out: dict[str, str] = {}
     tail, cols = _node_read(t, [])
@@ -248,7 +240,7 @@ def _node_queries(t: type[Record]) -> dict[str, str]:
             carried = ["a"] if "(a:Account" in match else []
             tail_a, cols_a = _node_read(t, carried)
             note = _ONE if one else _RANGE
-            out[name] = (f"// The {_field(t)} of {'the account $account_id' if one else 'the accounts among $account_ids'}, "
+            out[name] = (f"// The {Dataset.field_for(t)} of {'the account $account_id' if one else 'the accounts among $account_ids'}, "
                          "with group_id.\n" + note + "\n"
                          f"MATCH {match}\n" + (f"WHERE {w}\n" if w else "") + "".join(l + "\n" for l in tail_a)
                          + _returns([f"{group} AS group_id", *cols_a]) + "\n")
@@ -256,7 +248,7 @@ def _node_queries(t: type[Record]) -> dict[str, str]:
 
 
 def _edge_queries(t: type[Record]) -> dict[str, str]:
-    k, T = _kind(t), t.LABEL
+    k, T = kind_of(t), t.LABEL
     (sf, st), (tf, tt) = ends(t)
     props = edge_props(t)
     cols = _edge_cols(t)
@@ -310,8 +302,8 @@ def _ladybug_queries() -> dict[str, str]:
     out: dict[str, str] = {}
     pairs = _pairs()
     for t in NODE_TYPES:
-        k = _kind(t)
-        out[f"ladybug/{k}/copy"] = (f"// Create {t.LABEL} nodes from $rows, an Arrow table of new {_field(t)}.\n"
+        k = kind_of(t)
+        out[f"ladybug/{k}/copy"] = (f"// Create {t.LABEL} nodes from $rows, an Arrow table of new {Dataset.field_for(t)}.\n"
                                     + _BULK + f"COPY {t.LABEL} FROM $rows\n")
         out[f"ladybug/{k}/columns"] = (f"// The columns of the {t.LABEL} table, in order (what a COPY into it must give).\n"
                                        f"CALL table_info('{t.LABEL}') RETURN name\n")
@@ -319,18 +311,18 @@ def _ladybug_queries() -> dict[str, str]:
             pair = (r.target, t.LABEL) if r.reverse else (t.LABEL, r.target)
             options = f" (from='{pair[0]}', to='{pair[1]}')" if len(pairs[r.edge]) > 1 else ""
             out[f"ladybug/{k}/copy_{r.field}"] = (
-                f"// {r.edge} edges of new {_field(t)} ({r.field}): $rows (from, to).\n"
+                f"// {r.edge} edges of new {Dataset.field_for(t)} ({r.field}): $rows (from, to).\n"
                 + _BULK + f"COPY {_q(r.edge)} FROM $rows{options}\n")
     for t in EDGE_TYPES:
-        out[f"ladybug/{_kind(t)}/copy"] = (f"// New {t.LABEL} edges: $rows (from, to, {', '.join(edge_props(t))}).\n"
+        out[f"ladybug/{kind_of(t)}/copy"] = (f"// New {t.LABEL} edges: $rows (from, to, {', '.join(edge_props(t))}).\n"
                                            + _BULK + f"COPY {_q(t.LABEL)} FROM $rows\n")
     return out
 
 
 def _counts() -> str:
-    parts = [f"COUNT {{ MATCH (:{t.LABEL}) }} AS {_field(t)}" if t.ENDS is None else
+    parts = [f"COUNT {{ MATCH (:{t.LABEL}) }} AS {Dataset.field_for(t)}" if t.ENDS is None else
              "COUNT {{ MATCH (:{}){}(:{}) }} AS {}".format(ends(t)[0][1].LABEL, f"-[:{_q(t.LABEL)}]->",
-                                                          ends(t)[1][1].LABEL, _field(t))
+                                                          ends(t)[1][1].LABEL, Dataset.field_for(t))
              for t in RECORD_TYPES]
     return ("// How many records of each kind the store holds, named like the import files.\nRETURN "
             + ",\n       ".join(parts) + "\n")
@@ -364,9 +356,9 @@ def _neo4j_schema() -> str:
     lines = ["// Neo4j 5 schema: a uniqueness constraint on every label's id (which also gives",
              "// the index every MATCH/MERGE by id uses) and indexes on the account_id",
              "// properties that the per-account reads filter on. Idempotent (IF NOT EXISTS)."]
-    labels = [*((t.LABEL, _kind(t)) for t in NODE_TYPES), ("ApiKey", "api_key"), ("AuditEntry", "audit_entry")]
+    labels = [*((t.LABEL, kind_of(t)) for t in NODE_TYPES), ("ApiKey", "api_key"), ("AuditEntry", "audit_entry")]
     lines += [f"CREATE CONSTRAINT {k}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE;" for label, k in labels]
-    lines += [f"CREATE INDEX {_kind(t)}_account IF NOT EXISTS FOR (n:{t.LABEL}) ON (n.account_id);"
+    lines += [f"CREATE INDEX {kind_of(t)}_account IF NOT EXISTS FOR (n:{t.LABEL}) ON (n.account_id);"
               for t in NODE_TYPES if "account_id" in properties(t)]
     lines += ["CREATE INDEX audit_entry_account IF NOT EXISTS FOR (n:AuditEntry) ON (n.account_id);",
               "CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);"]
@@ -378,7 +370,7 @@ def generate() -> dict[str, str]:
     out: dict[str, str] = {}
     for t in RECORD_TYPES:
         queries = _edge_queries(t) if t.ENDS else _node_queries(t)
-        out.update({f"{_kind(t)}/{name}": text for name, text in queries.items()})
+        out.update({f"{kind_of(t)}/{name}": text for name, text in queries.items()})
     out.update(_ladybug_queries())
     out["store/counts"] = _counts()
     out["schema/ladybug"] = _ladybug_schema()

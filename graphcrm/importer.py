@@ -9,7 +9,7 @@ them all with file, line and column.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from operator import attrgetter
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from graphcrm.schema import target as target_of
 from graphcrm.store.port import GraphStore, Progress
 from graphcrm.store.writes import COUNT_FROM
 
-__all__ = ["load", "load_source", "check_references", "check_moves", "check_hierarchies", "new_history"]
+__all__ = ["load", "load_source", "named_ids", "check_references", "check_moves", "check_hierarchies", "new_history"]
 
 FUTURE_SLACK = dt.timedelta(minutes=5)
 """How far ahead of this machine's clock a restored entry may be (another's clock)."""
@@ -37,10 +37,10 @@ _REFERENCES: tuple[tuple[str, str, type, bool], ...] = tuple(
 _SELF_PARENTS = tuple((Dataset.field_for(t), field) for t, field in self_refs())
 
 
-def _values(data, field: str, column: str) -> Iterator[tuple[str, ...] | list[str]]:
-    """The ids each record of ``data.<field>`` names in ``column``, record by record."""
+def named_ids(records: Iterable, column: str) -> Iterator[tuple[str, ...] | list[str]]:
+    """The ids each of ``records`` names in ``column`` (none, one, or a list), record by record."""
     get = attrgetter(column)
-    for record in getattr(data, field):
+    for record in records:
         value = get(record)
         yield () if value is None else value if isinstance(value, list) else (value,)
 
@@ -61,7 +61,7 @@ def check_references(source: Source, store: GraphStore, scope: Collection[str] |
         t: {r.id: home_account(r, {}) for r in data.records(t)} for t in NODE_TYPES if t in targets}
     wanted: dict[type, set[str]] = {t: set() for t in known}
     for field, column, target, _ in _REFERENCES:
-        for values in _values(data, field, column):
+        for values in named_ids(getattr(data, field), column):
             wanted[target].update(v for v in values if v not in known[target])
     for target, ids in wanted.items():
         found = store.lookup(target, ids)
@@ -74,7 +74,7 @@ def check_references(source: Source, store: GraphStore, scope: Collection[str] |
     issues = Issues()
     for field, column, target, same_account in _REFERENCES:
         targets = known[target]
-        for i, values in enumerate(_values(data, field, column)):
+        for i, values in enumerate(named_ids(getattr(data, field), column)):
             for value in values:
                 if value not in targets:
                     issues.append(source.issue(field, i, column,
@@ -150,17 +150,17 @@ def check_moves(source: Source, store: GraphStore) -> None:
         for field, kept in left.items():
             kept += [r for r in getattr(held, field) if (type(r), r.key) not in written]
     for field, column, target in checks:
-        ids = {v for r in left[field] for v in _named(r, column) if v not in known[target]}
+        ids = {v for named in named_ids(left[field], column) for v in named if v not in known[target]}
         known[target].update(store.lookup(target, ids) if ids else {})
     for t in owned:  # as the write leaves them
         known[t].update((r.id, r.account_id) for r in data.records(t))
 
     issues = Issues()
     for field, column, target in checks:
-        for r in left[field]:
+        for r, named in zip(left[field], named_ids(left[field], column)):
             home = home_account(r, known)
             what = f"{kind_of(type(r))} {'/'.join(r.key)!r}"
-            for v in _named(r, column):
+            for v in named:
                 there = known[target].get(v)
                 if home is None or there is None or there == home:
                     continue
@@ -178,12 +178,6 @@ def check_moves(source: Source, store: GraphStore) -> None:
                         "delete that record first"))
     if issues:
         raise InputError(issues)
-
-
-def _named(record, column: str) -> tuple[str, ...] | list[str]:
-    """The ids ``record`` names in ``column`` (none, one, or a list)."""
-    value = getattr(record, column)
-    return () if value is None else value if isinstance(value, list) else (value,)
 
 
 def check_hierarchies(source: Source, store: GraphStore) -> None:
