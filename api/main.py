@@ -7,6 +7,7 @@ serialises writes (docs/architecture.md, "Engine facts").
 
 from __future__ import annotations
 
+import secrets
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -14,7 +15,7 @@ from fastapi_offline import FastAPIOffline
 
 from api import problems
 from api.middleware import AuthFirst, BodyLimit, HostCheck
-from api.routes import analyses, audit, keys, pages, records, transfer
+from api.routes import analyses, audit, forms, keys, pages, records, transfer
 from api.security import SecurityHeaders
 from api.settings import Settings
 from graphcrm import __version__
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.policy = load_policy(settings.policy)
     app.state.reports = ReportCache()
+    app.state.form_secret = secrets.token_bytes(32)  # anti-CSRF tokens without keys (api.ui.csrf_token)
     problems.install(app)
     # innermost first (api.middleware): the host is checked, then the key, then the body's size
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(transfer.router)
     app.include_router(audit.router)
     app.include_router(keys.router)
+    app.include_router(forms.router)
     app.include_router(pages.router)
     return app
 

@@ -5,7 +5,8 @@ authenticates (CSRF), and whether the sign-in cookie must be ``Secure``.
 CSP, by kind of response (the graph pages set their own, see ``graph_csp``):
 
 - API responses (JSON, problems): ``default-src 'none'; frame-ancestors 'none'``.
-- Web UI pages (no script at all): ``script-src 'none'``, styles inline, frames
+- Web UI pages: scripts from this origin only (``/ui/static/ui.js``, which
+  helps find entries of long pick lists; nothing inline), styles inline, frames
   (the graph pages) from this origin only, forms post to this origin only.
 - Graph pages: the two inline scripts (vis-network and the page's own) by their
   SHA-256 hashes, nothing remote; framed by this origin only (the UI embeds them).
@@ -29,7 +30,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 UNAUTHORIZED = "a valid API key is required (Authorization: Bearer …)"
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-UI_CSP = ("default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+UI_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
           "frame-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
 DOCS_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; connect-src 'self'; worker-src blob:; base-uri 'none'; object-src 'none'; "

@@ -40,6 +40,7 @@ from pydantic import BaseModel, ValidationError
 
 from graphcrm import services
 from graphcrm.audit import Actor, AuditEntry, kind_of
+from graphcrm.editing import Conflict, matches, merge_patch
 from graphcrm.errors import GraphcrmError, InputError, Issue, NotFound
 from graphcrm.model import ApiRole, Account, ApiKey, Record, Rep, TeamMember
 from graphcrm.importer import named_ids
@@ -50,7 +51,7 @@ __all__ = [
     "Role", "Principal", "Forbidden", "Scope", "create_key", "authenticate", "revoke_key", "revoke_rep_keys",
     "scope_of", "require_visible", "visible_record", "check_visible", "visible_rep", "visible_reps",
     "may_write", "may_export", "require_admin", "require_writer", "sees_entry", "shown", "shown_entry", "put_record", "create_record",
-    "delete_record", "visible_list", "visible_entries", "new_id", "NO_AUTH",
+    "delete_record", "patch_record", "validated", "visible_list", "visible_entries", "new_id", "NO_AUTH",
 ]
 
 Scope = list[str] | None
@@ -291,12 +292,38 @@ def _save(store: GraphStore, who: Principal, scope: Scope, record: Record, old: 
     services.save(store, record, accounts, who.actor(via), reps=reps)
 
 
-def put_record(store: GraphStore, who: Principal, scope: Scope, key: tuple[str, ...], body: Record) -> Record:
+def _check_version(scope: Scope, record_type: type[Record], key: tuple[str, ...], old: Record | None,
+                   if_match: str | None) -> None:
+    """Raise ``Conflict`` when ``if_match`` is given and the record as ``scope`` is
+    shown it has another version now (or is gone)."""
+    now = None if old is None else shown(scope, old)
+    if if_match is not None and not matches(if_match, now):
+        raise Conflict(kind_of(record_type), "/".join(key), now)
+
+
+def _invalid(e: ValidationError) -> InputError:
+    return InputError([Issue("body", None, None, ".".join(map(str, err["loc"])) or None, err["msg"])
+                       for err in e.errors(include_url=False)], "the request")
+
+
+def validated(record_type: type[Record], fields: dict[str, Any]) -> Record:
+    """A record from a request's fields, or ``InputError`` naming each bad field."""
+    try:
+        return record_type.model_validate(fields)
+    except ValidationError as e:
+        raise _invalid(e) from None
+
+
+def put_record(store: GraphStore, who: Principal, scope: Scope, key: tuple[str, ...], body: Record,
+               if_match: str | None = None, via: str = "api PUT", only_new: bool = False) -> Record:
     """``PUT``: create or replace the record with that key (as shown to ``scope``).
 
     A member replaces only records they can see, and creates only records keyed
     by their ends (relationships, influences, bid roles); for any other key that
-    they cannot see — taken or not — the answer is the same 404.
+    they cannot see — taken or not — the answer is the same 404. With
+    ``if_match`` (an ``etag``), only the version the caller read is replaced
+    (``Conflict`` otherwise); with ``only_new`` (``If-None-Match: *``), only a
+    record that is not there yet is written.
     """
     record_type = type(body)
     may_write(who, record_type, "change")
@@ -309,14 +336,41 @@ def put_record(store: GraphStore, who: Principal, scope: Scope, key: tuple[str, 
             check_visible(store, scope, old)
         elif scope is not None and record_type.KEY == ("id",):
             raise NotFound(kind_of(record_type), "/".join(key))  # members create with POST (create_record)
-        if scope is not None:
-            require_visible(scope, store.account_of(body), kind_of(record_type), "/".join(key))
-            if isinstance(old, Account):
-                if body.parent_id != shown(scope, old).parent_id:
-                    raise Forbidden("only an admin key may change an account's parent")
-                body = body.model_copy(update={"parent_id": old.parent_id})
-        _save(store, who, scope, body, old, "api PUT")
-        return shown(scope, store.get(record_type, key))
+        _check_version(scope, record_type, key, old, if_match)
+        if only_new and old is not None:
+            raise Conflict(kind_of(record_type), "/".join(key), shown(scope, old))
+        return _replace(store, who, scope, body, old, via)
+
+
+def patch_record(store: GraphStore, who: Principal, scope: Scope, record_type: type[Record],
+                 key: tuple[str, ...], patch: dict[str, Any], if_match: str | None = None,
+                 via: str = "api PATCH") -> Record:
+    """``PATCH``: change the fields ``patch`` names (an RFC 7396 merge patch) of a
+    record ``scope`` may see; a field it does not name is never changed, and its
+    key cannot change. With ``if_match``, only the version the caller read."""
+    may_write(who, record_type, "change")
+    with store.exclusive():
+        old = visible_record(store, scope, record_type, key)
+        _check_version(scope, record_type, key, old, if_match)
+        moved = [f for f in record_type.KEY if f in patch and patch[f] != getattr(old, f)]
+        if moved:
+            raise InputError([Issue("body", None, None, f, "is part of the record's key and cannot be changed; "
+                                    "delete the record and create another") for f in moved], "the request")
+        body = validated(record_type, merge_patch(shown(scope, old).model_dump(mode="json"), patch))
+        return _replace(store, who, scope, body, old, via)
+
+
+def _replace(store: GraphStore, who: Principal, scope: Scope, body: Record, old: Record | None, via: str) -> Record:
+    """Write ``body`` over ``old`` (None: a new record) within what ``scope`` may
+    change: its account must be visible, an account's parent stays as it is."""
+    if scope is not None:
+        require_visible(scope, store.account_of(body), kind_of(type(body)), "/".join(body.key))
+        if isinstance(old, Account):
+            if body.parent_id != shown(scope, old).parent_id:
+                raise Forbidden("only an admin key may change an account's parent")
+            body = body.model_copy(update={"parent_id": old.parent_id})
+    _save(store, who, scope, body, old, via)
+    return shown(scope, store.get(type(body), body.key))
 
 
 def new_id(record_type: type[Record]) -> str:
@@ -325,31 +379,29 @@ def new_id(record_type: type[Record]) -> str:
 
 
 def create_record(store: GraphStore, who: Principal, scope: Scope, record_type: type[Record],
-                  fields: dict[str, Any]) -> Record:
+                  fields: dict[str, Any], via: str = "api POST") -> Record:
     """``POST``: create a record with an id the server assigns (``new_id``).
 
     For a member its account must be one they can see; one they cannot is
     answered like one that does not exist (the import's "no account with id").
     """
     may_write(who, record_type, "create")
-    try:
-        record = record_type.model_validate({**fields, "id": new_id(record_type)})
-    except ValidationError as e:
-        raise InputError([Issue("body", None, None, ".".join(map(str, err["loc"])) or None, err["msg"])
-                          for err in e.errors(include_url=False)], "the request") from None
+    record = validated(record_type, {**fields, "id": new_id(record_type)})
     with store.exclusive():
-        _save(store, who, scope, record, None, "api POST")
+        _save(store, who, scope, record, None, via)
         return shown(scope, store.get(record_type, record.key))
 
 
 def delete_record(store: GraphStore, who: Principal, scope: Scope, record_type: type[Record],
-                  key: tuple[str, ...]) -> None:
+                  key: tuple[str, ...], if_match: str | None = None, via: str = "api DELETE") -> None:
     """``DELETE``: delete a record ``scope`` may see (``NotFound`` otherwise), with
-    what goes with it; deleting a rep revokes the rep's keys first."""
+    what goes with it; deleting a rep revokes the rep's keys first. With
+    ``if_match``, only the version the caller read."""
     may_write(who, record_type, "delete")
-    actor = who.actor("api DELETE")
+    actor = who.actor(via)
     with store.exclusive():
-        visible_record(store, scope, record_type, key)
+        old = visible_record(store, scope, record_type, key)
+        _check_version(scope, record_type, key, old, if_match)
         if record_type is Rep:
             revoke_rep_keys(store, key[0], actor)
         store.delete(record_type, key, actor)

@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.markup import escape
 from rich.table import Table
 
-from graphcrm import access, fileformat, generate, report_text, services
+from graphcrm import access, fileformat, generate, report_text, search, services
 from graphcrm.audit import Actor, bound_utc
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
@@ -64,11 +64,41 @@ def _db(ctx: typer.Context) -> str:
     return ctx.obj["db"] or os.environ.get("GRAPHCRM_DB") or DEFAULT_DB
 
 
+def _ladybug_file(url: str) -> Path | None:
+    scheme, _, rest = url.partition("://")
+    return Path(rest).expanduser() if scheme == "ladybug" and rest else None
+
+
+def _read_db(ctx: typer.Context) -> str:
+    """The store a command that only reads uses. It never creates a store file:
+    an embedded store that does not exist is an error that says how to make
+    one — except that, with no store chosen (no ``--db``, no ``GRAPHCRM_DB``)
+    and no ``./graphcrm.lbug`` yet, the demo store ``make demo`` built is read
+    (and a note on stderr says so), so that the README's examples work after
+    ``make demo`` as written."""
+    url = _db(ctx)
+    path = _ladybug_file(url)
+    if path is None or path.exists():
+        return url
+    demo = _ladybug_file(DEMO_DB)
+    if url == DEFAULT_DB and demo is not None and demo.exists():
+        err.print(f"[dim]reading the demo store {escape(describe(DEMO_DB))} ({escape(str(path))} does not exist; "
+                  f"--db or GRAPHCRM_DB choose a store)[/dim]", highlight=False)
+        return DEMO_DB
+    raise StoreConfigError(f"no store at {path}: nothing has been loaded there yet — load data with "
+                           f"`graphcrm load DIR`, build the demo with `graphcrm demo`, or choose a store with --db")
+
+
 @contextmanager
 def _store(url: str) -> Iterator[GraphStore]:
+    """The store ``url`` names, closed afterwards; an unknown id's error says
+    which store was read."""
     store = open_store(url)
     try:
         yield store
+    except NotFound as e:
+        e.args = (f"{e} in the store {describe(url)}",)
+        raise
     finally:
         store.close()
 
@@ -141,7 +171,7 @@ def export_cmd(
     = ExportFormat.csv,
 ) -> None:
     """Write the whole store back in the import format, with its audit trail."""
-    with _store(_db(ctx)) as store:
+    with _store(_read_db(ctx)) as store:
         data, trail = store.snapshot()
     if format is ExportFormat.csv:
         written = fileformat.write_csv_dir(data, target, trail)
@@ -178,7 +208,7 @@ def _analyse(ctx: typer.Context, service, render, subject: str, as_json: bool, a
              policy: Optional[Path]) -> None:
     """Run ``service(store, subject, as_of, policy)`` and print its report."""
     pol, day = load_policy(policy), _as_of(as_of)
-    with _store(_db(ctx)) as store:
+    with _store(_read_db(ctx)) as store:
         report = service(store, subject, day, pol)
     _emit(report, as_json, render)
 
@@ -203,7 +233,7 @@ def influence_cmd(ctx: typer.Context, account_id: str, json: JsonOpt = False, as
     """An account's contacts by influence score; hidden influencers marked."""
     pol = load_policy(policy)
     _as_of(as_of)  # accepted for symmetry: influence does not depend on the date
-    with _store(_db(ctx)) as store:
+    with _store(_read_db(ctx)) as store:
         report = services.account_influence(store, account_id, pol)
     _emit(report, json, report_text.influence)
 
@@ -227,7 +257,7 @@ def risks_cmd(
 ) -> None:
     """Portfolio: accounts by single-person dependency (bus factor), riskiest first."""
     pol, day, tiers = load_policy(policy), _as_of(as_of), _tiers(tier)
-    with _store(_db(ctx)) as store, _progress_bar("accounts", threshold=500) as advance:
+    with _store(_read_db(ctx)) as store, _progress_bar("accounts", threshold=500) as advance:
         report = services.risks(store, day, pol, tiers=tiers, limit=limit, jobs=jobs, progress=advance)
     _emit(report, json, report_text.risks)
 
@@ -244,6 +274,16 @@ def paths_cmd(ctx: typer.Context, contact_id: str, json: JsonOpt = False, as_of:
               policy: PolicyOpt = None) -> None:
     """The strongest warm paths from our reps to a contact."""
     _analyse(ctx, services.contact_paths, report_text.paths, contact_id, json, as_of, policy)
+
+
+@app.command("find")
+def find_cmd(ctx: typer.Context, text: str, json: JsonOpt = False,
+             limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="At most this many of each kind.")] = 20,
+             ) -> None:
+    """Find accounts, contacts (by name or title), bids and reps whose name holds TEXT."""
+    with _store(_read_db(ctx)) as store:
+        report = search.find(store, text, limit=limit)
+    _emit(report, json, report_text.find)
 
 
 keys_app = typer.Typer(help="API keys: create (the key is shown once), list, revoke.", no_args_is_help=True)
@@ -269,7 +309,7 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(ctx: typer.Context) -> None:
     """List API keys (never their secrets)."""
-    with _store(_db(ctx)) as store:
+    with _store(_read_db(ctx)) as store:
         keys = store.api_keys()
     table = Table(title="API keys", title_justify="left")
     for col in ("id", "name", "role", "rep", "created", "revoked"):
@@ -314,7 +354,7 @@ def audit_cmd(
     json: JsonOpt = False,
 ) -> None:
     """Who changed what, and when: the audit trail, newest first."""
-    with _store(_db(ctx)) as store:
+    with _store(_read_db(ctx)) as store:
         entries, count = store.audit(_moment(since, "--since"), _moment(until, "--until"), account, kind, key,
                                      offset=offset, limit=limit, via=via)
     _emit(services.AuditPage(data=entries, count=count), json, report_text.audit)
@@ -370,7 +410,7 @@ def render_bid(ctx: typer.Context, bid_id: str, output: OutOpt = None, as_of: As
     from graphcrm import views
 
     pol, day = load_policy(policy), _as_of(as_of)
-    with _store(_db(ctx)) as store:
+    with _store(_read_db(ctx)) as store:
         view = views.bid_view(store, bid_id, day, pol)
     _write_page(viz.render_decision_chain(view), output, "decision-chain.html")
 
@@ -383,7 +423,7 @@ def render_account(ctx: typer.Context, account_id: str, output: OutOpt = None, a
     from graphcrm import views
 
     pol, day = load_policy(policy), _as_of(as_of)
-    with _store(_db(ctx)) as store:
+    with _store(_read_db(ctx)) as store:
         view = views.account_map_view(store, account_id, day, pol)
     _write_page(viz.render_account_map(view), output, "account-map.html")
 
@@ -396,23 +436,33 @@ def render_portfolio(ctx: typer.Context, output: OutOpt = None, as_of: AsOfOpt =
     from graphcrm import views
 
     pol, day = load_policy(policy), _as_of(as_of)
-    with _store(_db(ctx)) as store:
+    with _store(_read_db(ctx)) as store:
         view = views.portfolio_view(store, day, pol)
     _write_page(viz.render_portfolio_map(view), output, "portfolio-map.html")
 
 
 @app.command("demo")
-def demo_cmd(ctx: typer.Context) -> None:
+def demo_cmd(ctx: typer.Context, reset: Annotated[bool, typer.Option(
+        "--reset", help="Rebuild the demo store even after edits (the web UI's, the API's): they are lost.")] = False,
+) -> None:
     """(Re)create the demo store from seeds/ and show what is in it.
 
     Uses ./graphcrm-demo.lbug unless --db names another store; it never touches
-    the store in GRAPHCRM_DB.
+    the store in GRAPHCRM_DB. A demo store that was edited since it was built is
+    rebuilt only with --reset; a store the demo did not build, never.
     """
     url = ctx.obj["db"] or DEMO_DB
     with _store(url) as store:
-        if store.audit(limit=1)[1] != store.audit(limit=1, via="cli demo")[1]:
+        entries, total = store.audit(limit=1)
+        demo_writes = store.audit(limit=1, via="cli demo")[1]
+        first = store.audit(limit=1, offset=total - 1)[0] if total else []
+        if total and first[0].via != "cli demo":
             raise StoreConfigError(f"{describe(url)} is not a demo store: its audit trail records other writes, and "
                                    "the demo would delete them with everything else; delete it yourself or use a new file")
+        if total != demo_writes and not reset:
+            raise StoreConfigError(f"the demo store {describe(url)} was edited since it was built "
+                                   f"({total - demo_writes} change(s), latest by {entries[0].actor} via {entries[0].via}); "
+                                   "`graphcrm demo --reset` rebuilds it and loses them")
         store.clear()
         load(SEEDS_DIR, store, actor=Actor.os_user("cli demo"))
         counts = store.counts()

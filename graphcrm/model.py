@@ -56,7 +56,7 @@ __all__ = [
     "AgreementKind", "InfluenceKind", "BidRoleName", "InfluenceLevel",
     "Account", "Unit", "Contact", "Rep", "TeamMember", "Relationship", "Influence",
     "Bid", "BidRole", "Activity", "Agreement", "Record", "Ref", "Dataset", "RECORD_TYPES", "ApiKey",
-    "ApiRole", "kind_of", "STANCE_NAMES",
+    "ApiRole", "kind_of", "STANCE_NAMES", "DEPTH_NAMES",
 ]
 
 
@@ -233,6 +233,8 @@ Email = Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
 Day = Annotated[dt.date, BeforeValidator(_day)]
 Depth = Annotated[int, AfterValidator(_between(0, 4))]
 Stance = Annotated[int, AfterValidator(_between(-2, 2))]
+DEPTH_NAMES = {0: "none", 1: "acquainted", 2: "engaged", 3: "trusted", 4: "advocate"}
+"""The depth scale's names (intimacy of one rep with one contact, docs/design.md §2)."""
 STANCE_NAMES = {-2: "opponent", -1: "sceptic", 0: "neutral", 1: "supporter", 2: "champion"}
 """The stance scale's names (support for us, docs/design.md §2)."""
 Strength = Annotated[float, AfterValidator(_strength)]

@@ -18,6 +18,7 @@ from graphcrm.analysis.gaps import GapsReport, Layers
 from graphcrm.analysis.influence import InfluenceReport
 from graphcrm.analysis.paths import WarmPath
 from graphcrm.model import STANCE_NAMES
+from graphcrm.search import FindReport
 from graphcrm.services import AuditPage, PathsReport, RisksReport
 
 __all__ = ["coverage", "gaps", "influence", "risks", "departure", "paths", "audit"]
@@ -146,3 +147,17 @@ def audit(page: AuditPage) -> Iterator[RenderableType]:
         table.add_row(_t(f"{e.at:%Y-%m-%d %H:%M:%S}"), _t(e.actor), _t(e.via), _t(e.action.value),
                       _t(f"{e.kind} {e.key}"), _t(e.account_id), _t(changes))
     yield table
+
+
+def find(r: FindReport) -> Iterator[RenderableType]:
+    """What ``find`` found, a table of each kind's hits by name."""
+    if not r.hits:
+        yield _t(f"Nothing is called {r.text!r}.", "red")
+        return
+    table = _table(f"Found {r.text!r}", "kind", "name", "id", "", "account")
+    for h in r.hits:
+        table.add_row(_t(h.kind), _t(h.name), _t(h.id), _t(h.detail or ""), _t(h.account_id or ""))
+    yield table
+    cut = [kind for kind, more in r.more.items() if more]
+    if cut:
+        yield _t(f"More {', '.join(cut)} hits than shown: --limit, or a longer text.", "dim")

@@ -121,14 +121,18 @@ def contact_paths(store: GraphStore, contact_id: str, as_of: dt.date, policy: Po
     contact = store.get(Contact, contact_id)
     if contact is None:
         raise NotFound("contact", contact_id)
-    g = _account_graph(store, contact.account_id)
+    return paths_report(_account_graph(store, contact.account_id), contact, as_of, policy)
+
+
+def paths_report(g: nx.MultiDiGraph, contact: Contact, as_of: dt.date, policy: Policy) -> PathsReport:
+    """The strongest warm paths to a contact of the account graph ``g``."""
     d = depths(g, as_of, policy)
-    best = d.best(contact_id)
-    required = account_required_depth(g, contact_id, policy)
+    best = d.best(contact.id)
+    required = account_required_depth(g, contact.id, policy)
     return PathsReport(
-        contact_id=contact_id, name=contact.name, title=contact.title, account_id=contact.account_id,
+        contact_id=contact.id, name=contact.name, title=contact.title, account_id=contact.account_id,
         as_of=as_of, best_depth=best, required_depth=required, status=status(best, required),
-        warm_paths=warm_paths(g, contact_id, d, policy),
+        warm_paths=warm_paths(g, contact.id, d, policy),
     )
 
 

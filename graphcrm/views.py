@@ -16,15 +16,17 @@ from graphcrm.analysis.depth import Depths, account_key_contacts, account_requir
 from graphcrm.analysis.gaps import GapsReport, gaps
 from graphcrm.analysis.influence import InfluenceReport, influence
 from graphcrm.errors import NotFound
-from graphcrm.graph import nodes_of
-from graphcrm.model import Account, Rep
+from graphcrm.graph import build_graph, nodes_of
+from graphcrm.analysis.departure import DepartureReport
+from graphcrm.model import STANCE_NAMES, Account, Contact, Rep
 from graphcrm.policy import Policy
-from graphcrm.services import RisksReport, risks
+from graphcrm.services import PathsReport, RisksReport, departure, paths_report, risks
 from graphcrm.store.port import GraphStore
 
 __all__ = [
     "Person", "RepNode", "Link", "GraphView", "UnitNode", "AccountView", "PortfolioView",
     "decision_chain_view", "account_view", "portfolio_view", "bid_view", "account_map_view",
+    "FlagChip", "flag_chips", "names_in", "ContactView", "contact_view", "RepView", "rep_view",
 ]
 
 
@@ -79,6 +81,9 @@ class GraphView(BaseModel):
     reps: list[RepNode]
     links: list[Link]
     report: CoverageReport
+    names: dict[str, str] = {}
+    """The name of every contact and rep of the account, by id (warm paths and
+    red flags name people outside the chain too)."""
 
 
 class UnitNode(BaseModel):
@@ -140,6 +145,46 @@ def _last_contacts(d: Depths) -> dict[str, dt.date]:
     return latest
 
 
+class FlagPerson(BaseModel):
+    id: str
+    name: str
+    note: str | None = None
+    """What makes them part of the flag when the flag's name does not say it
+    (for ``opponent``: their stance, "sceptic" or "opponent")."""
+
+
+class FlagChip(BaseModel):
+    """A red flag of a bid as a page shows it: what it means, by name."""
+
+    flag: str
+    label: str
+    detail: str
+    people: list[FlagPerson]
+
+
+FLAG_LABELS = {"opponent": "against us"}
+"""Flags whose name would misname some of their people: ``opponent`` holds every
+key contact with stance < 0, sceptics (−1) as well as opponents (−2)."""
+
+
+def flag_chips(view: GraphView) -> list[FlagChip]:
+    """The bid's red flags with the names of the people in each."""
+    stances = {m.contact_id: m.stance for m in view.report.decision_chain}
+    chips = []
+    for f in view.report.red_flags:
+        people = [FlagPerson(id=c, name=view.names.get(c, c),
+                             note=STANCE_NAMES[stances[c]] if f.flag == "opponent" and stances.get(c) is not None
+                             else None) for c in f.contact_ids]
+        chips.append(FlagChip(flag=f.flag, label=FLAG_LABELS.get(f.flag, f.flag.replace("_", " ")),
+                              detail=f.detail, people=people))
+    return chips
+
+
+def names_in(g: nx.MultiDiGraph) -> dict[str, str]:
+    """The name of every contact and rep of a graph, by id."""
+    return {id_: a["name"] for (label, id_), a in g.nodes(data=True) if label in ("Contact", "Rep")}
+
+
 def decision_chain_view(g: nx.MultiDiGraph, bid_id: str, as_of: dt.date, policy: Policy) -> GraphView:
     """The decision chain of a bid, ready to draw."""
     report = coverage_check(g, bid_id, as_of, policy)
@@ -158,7 +203,8 @@ def decision_chain_view(g: nx.MultiDiGraph, bid_id: str, as_of: dt.date, policy:
     return GraphView(title=f"{report.bid_name} — decision chain",
                      subtitle=f"{g.nodes[('Account', report.account_id)]['name']} · stage {report.stage} · "
                               f"tender {report.tender_date or 'not set'} · as of {as_of}",
-                     as_of=as_of, people=people, reps=_reps(g, links), links=links, report=report)
+                     as_of=as_of, people=people, reps=_reps(g, links), links=links, report=report,
+                     names=names_in(g))
 
 
 def account_view(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> AccountView:
@@ -226,3 +272,109 @@ def account_map_view(store: GraphStore, account_id: str, as_of: dt.date, policy:
     if g is None:
         raise NotFound("account", account_id)
     return account_view(g, as_of, policy)
+
+
+# --- the web UI's contact panel and rep page -----------------------------------------
+
+
+class Knows(BaseModel):
+    """One of our reps' relationship with a contact, as the panel lists it."""
+
+    rep_id: str
+    rep_name: str
+    active: bool
+    depth: int
+    effective_depth: int
+    since: dt.date | None
+    last_contact: dt.date | None
+
+
+class InfluenceLine(BaseModel):
+    source_id: str
+    target_id: str
+    other_id: str
+    other_name: str
+    strength: float
+    kind: str | None
+
+
+class ChainRole(BaseModel):
+    bid_id: str
+    bid_name: str
+    stage: str
+    role: str
+    stance: int | None
+
+
+class ContactView(BaseModel):
+    """A contact's panel: who they are, who of ours knows them how well, whom
+    they influence and report to, their roles in bids, and the ways in."""
+
+    contact: Contact
+    account_name: str
+    unit_name: str | None
+    managers: list[FlagPerson]
+    """Their reporting line upwards: their manager first (a loop stops it)."""
+    reports: list[FlagPerson]
+    knows: list[Knows]
+    influences: list[InfluenceLine]
+    influenced_by: list[InfluenceLine]
+    roles: list[ChainRole]
+    paths: PathsReport
+    names: dict[str, str]
+
+
+def contact_view(store: GraphStore, contact_id: str, as_of: dt.date, policy: Policy) -> ContactView:
+    """The panel of one contact, as of ``as_of``."""
+    contact = store.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound("contact", contact_id)
+    data = store.account_data(contact.account_id)
+    reps = {r.id: r for r in data.reps}  # the reps who touch the account
+    g = build_graph(data, contact.account_id)
+    paths = paths_report(g, contact, as_of, policy)
+    people = {c.id: c for c in data.contacts}
+    names = {**{c.id: c.name for c in data.contacts}, **{r.id: r.name for r in reps.values()}}
+    d = depths(g, as_of, policy)
+    managers, seen, up = [], {contact_id}, contact.reports_to
+    while up and up in people and up not in seen:
+        managers.append(FlagPerson(id=up, name=people[up].name, note=people[up].title))
+        seen.add(up)
+        up = people[up].reports_to
+    knows = sorted(
+        (Knows(rep_id=k.rep_id, rep_name=names.get(k.rep_id, k.rep_id), active=reps[k.rep_id].active,
+               depth=k.depth, effective_depth=d.effective.get(contact_id, {}).get(k.rep_id, 0),
+               since=k.since, last_contact=k.last_contact)
+         for k in data.relationships if k.contact_id == contact_id and k.rep_id in reps),
+        key=lambda k: (not k.active, -k.effective_depth, k.rep_name))
+
+    def line(i, other: str) -> InfluenceLine:
+        return InfluenceLine(source_id=i.source_id, target_id=i.target_id, other_id=other,
+                             other_name=names.get(other, other), strength=i.strength, kind=i.kind)
+
+    bids = {b.id: b for b in data.bids}
+    return ContactView(
+        contact=contact, account_name=data.accounts[0].name,
+        unit_name=next((u.name for u in data.units if u.id == contact.unit_id), None),
+        managers=managers,
+        reports=[FlagPerson(id=c.id, name=c.name, note=c.title) for c in data.contacts if c.reports_to == contact_id],
+        knows=knows,
+        influences=[line(i, i.target_id) for i in data.influences if i.source_id == contact_id],
+        influenced_by=[line(i, i.source_id) for i in data.influences if i.target_id == contact_id],
+        roles=[ChainRole(bid_id=r.bid_id, bid_name=bids[r.bid_id].name, stage=bids[r.bid_id].stage, role=r.role,
+                         stance=r.stance) for r in data.bid_roles if r.contact_id == contact_id and r.bid_id in bids],
+        paths=paths, names=names)
+
+
+class RepView(BaseModel):
+    """The rep page: the departure report with the names of the people in it."""
+
+    report: DepartureReport
+    names: dict[str, str]
+
+
+def rep_view(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
+             account_ids: list[str] | None = None) -> RepView:
+    report = departure(store, rep_id, as_of, policy, account_ids=account_ids)
+    ids = {(c,) for a in report.accounts for c in (*a.orphaned_contacts, *a.uncovered_key_contacts)}
+    return RepView(report=report, names={k[0]: c.name for k, c in store.get_many(Contact, ids).items()})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphcrm.views import GraphView, Link, Person, RepNode
+from graphcrm.views import GraphView, Link, Person, RepNode, flag_chips
 from viz import page
 from viz.style import (
     COVERAGE_LEGEND, LEVELS, LINK_LEGEND, REP_COLOUR, STALE, STANCE_COLOURS, STANCE_LEGEND,
@@ -68,6 +68,7 @@ def render_decision_chain(view: GraphView) -> str:
         "interaction": {"hover": True, "tooltipDelay": 120},
         "edges": {"smooth": {"type": "cubicBezier", "forceDirection": "vertical"}},
     }
-    flags = [f"{f.flag.replace('_', ' ')}: {', '.join(f.contact_ids) or '—'}" for f in view.report.red_flags]
+    flags = [f"{chip.label}: " + (", ".join(p.name + (f" ({p.note})" if p.note else "") for p in chip.people) or "—")
+             for chip in flag_chips(view)]
     return page.render(view.title, view.subtitle, nodes, [link_edge(link) for link in view.links], options,
                        [STANCE_LEGEND, COVERAGE_LEGEND, LINK_LEGEND], flags)

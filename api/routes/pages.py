@@ -10,26 +10,23 @@ from __future__ import annotations
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 import viz
 from api.deps import AsOf, PolicyDep, Scope, StoreDep
 from api.security import graph_csp, same_origin, secure_cookie
-from graphcrm import services, views
-from graphcrm import access
-from graphcrm.access import NO_AUTH, Forbidden, Principal, authenticate, scope_of
-from graphcrm.model import Bid
-from graphcrm.store import GraphStore
+from api.ui import COOKIE, page, ui_principal
+from graphcrm import access, search, services, views
+from graphcrm.access import Forbidden, authenticate, scope_of
+from graphcrm.editing import etag
+from graphcrm.model import Account, Bid, BidRole, Contact, TeamMember
 from viz.evaluation_chart import evaluation_chart
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["pages"])
-templates = Jinja2Templates(directory=str(FilePath(__file__).resolve().parent.parent / "templates"))
 IdPath = Annotated[str, Path(min_length=1, max_length=200)]
-COOKIE = "graphcrm_key"
 HTML = {"response_class": HTMLResponse}
 
 
@@ -61,20 +58,9 @@ def portfolio_graph(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsO
 # --- the web UI ---------------------------------------------------------------------
 
 
-def _signed_in(request: Request, store: GraphStore) -> Principal | None:
-    if not request.app.state.settings.auth:
-        return NO_AUTH
-    token = request.cookies.get(COOKIE)
-    return authenticate(store, token) if token else None
-
-
-def _page(request: Request, name: str, who: Principal | None, **context) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, {"who": who, **context})
-
-
 @router.get("/ui/login", include_in_schema=False)
 def login_form(request: Request) -> HTMLResponse:
-    return _page(request, "login.html", None, title="Sign in")
+    return page(request, "login.html", None, title="Sign in")
 
 
 def _same_origin_form(request: Request) -> None:
@@ -87,7 +73,7 @@ def _same_origin_form(request: Request) -> None:
 def login(request: Request, store: StoreDep, key: Annotated[str, Form(max_length=300)]) -> Response:
     _same_origin_form(request)
     if authenticate(store, key.strip()) is None:
-        return _page(request, "login.html", None, title="Sign in", error="That key is not valid.")
+        return page(request, "login.html", None, title="Sign in", error="That key is not valid.")
     response = RedirectResponse("/ui/", status_code=303)
     response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict",
                         secure=secure_cookie(request), max_age=8 * 3600, path="/")
@@ -102,52 +88,84 @@ def logout(request: Request) -> Response:
     return response
 
 
-def _ui(request: Request, store: GraphStore) -> Principal | Response:
-    who = _signed_in(request, store)
-    return who if who is not None else RedirectResponse("/ui/login", status_code=303)
-
-
 @router.get("/ui/", include_in_schema=False)
 def portfolio_page(request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
-    who = _ui(request, store)
+    who = ui_principal(request, store)
     if isinstance(who, Response):
         return who
     report = services.risks(store, as_of, policy, jobs=1, account_ids=scope_of(store, who))
-    return _page(request, "portfolio.html", who, title="Portfolio", report=report,
+    return page(request, "portfolio.html", who, title="Portfolio", report=report,
                  held_by_one=sum(a.held_by_one for a in report.accounts))
 
 
 @router.get("/ui/accounts/{id}", include_in_schema=False)
 def account_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
-    who = _ui(request, store)
+    who = ui_principal(request, store)
     if isinstance(who, Response):
         return who
     access.require_visible(scope_of(store, who), id, "account", id)
     gaps = services.account_gaps(store, id, as_of, policy)
     bids, _ = store.page(Bid, scope=[id], limit=100)
-    return _page(request, "account.html", who, title=gaps.name, gaps=gaps, bids=bids,
-                 influence=services.account_influence(store, id, policy))
+    team, _ = store.page(TeamMember, scope=[id], limit=1000)
+    reps = store.reps()
+    return page(request, "account.html", who, title=gaps.name, gaps=gaps, bids=bids,
+                influence=services.account_influence(store, id, policy), account=store.get(Account, id),
+                team=[(t, reps[t.rep_id], etag(t)) for t in team], here=str(request.url.path))
 
 
 @router.get("/ui/bids/{id}", include_in_schema=False)
 def bid_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
-    who = _ui(request, store)
+    who = ui_principal(request, store)
     if isinstance(who, Response):
         return who
-    access.visible_record(store, scope_of(store, who), Bid, id)
+    bid = access.visible_record(store, scope_of(store, who), Bid, id)
     view = views.bid_view(store, id, as_of, policy)
-    return _page(request, "bid.html", who, title=view.report.bid_name, r=view.report, chart=evaluation_chart(view))
+    roles, _ = store.page(BidRole, scope=[bid.account_id], limit=10_000, bid_id=id)
+    return page(request, "bid.html", who, title=view.report.bid_name, r=view.report, names=view.names,
+                chips=views.flag_chips(view), chart=evaluation_chart(view), here=str(request.url.path),
+                versions={b.contact_id: etag(b) for b in roles})
 
 
 @router.get("/ui/reps/{id}", include_in_schema=False)
 def rep_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
-    who = _ui(request, store)
+    who = ui_principal(request, store)
     if isinstance(who, Response):
         return who
     scope = scope_of(store, who)
     access.visible_rep(store, scope, id)
-    report = services.departure(store, id, as_of, policy, account_ids=scope)
-    return _page(request, "rep.html", who, title=report.name, r=report)
+    view = views.rep_view(store, id, as_of, policy, account_ids=scope)
+    return page(request, "rep.html", who, title=view.report.name, r=view.report, names=view.names)
+
+
+@router.get("/ui/contacts/{id}", include_in_schema=False)
+def contact_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
+    who = ui_principal(request, store)
+    if isinstance(who, Response):
+        return who
+    access.visible_record(store, scope_of(store, who), Contact, id)
+    view = views.contact_view(store, id, as_of, policy)
+    return page(request, "contact.html", who, title=view.contact.name, v=view, as_of=as_of,
+                here=str(request.url.path))
+
+
+@router.get("/ui/search", include_in_schema=False)
+def search_page(request: Request, store: StoreDep,
+                q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    who = ui_principal(request, store)
+    if isinstance(who, Response):
+        return who
+    report = search.find(store, q, scope=scope_of(store, who))
+    return page(request, "search.html", who, title=f"Find {q}" if q else "Find", report=report, query=q)
+
+
+STATIC = FilePath(__file__).resolve().parent.parent / "static"
+
+
+@router.get("/ui/static/ui.js", include_in_schema=False)
+def ui_script() -> Response:
+    """The web UI's one script (finding entries of long pick lists); public, like a stylesheet."""
+    return FileResponse(STATIC / "ui.js", media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/", include_in_schema=False)

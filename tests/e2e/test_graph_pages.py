@@ -131,8 +131,11 @@ def test_decision_chain_page_names_the_red_flags_and_has_a_legend(offline, seed_
     page = offline.page
     assert seeds.name("bids", BID) in page.inner_text("h1")
     flags = page.locator(".flags li").all_inner_texts()
-    assert any("uncovered key contact" in f and "c-jnm-003" in f and "c-jnm-031" in f for f in flags), flags
-    assert any("opponent" in f and "c-jnm-021" in f for f in flags), flags
+    name = lambda c: seeds.name("contacts", c)  # noqa: E731
+    assert any("uncovered key contact" in f and name("c-jnm-003") in f and name("c-jnm-031") in f for f in flags), flags
+    # c-jnm-021's stance in this bid is -2 (seeds/bid_roles.csv): "against us", as an opponent
+    assert any(f.startswith("against us") and f"{name('c-jnm-021')} (opponent)" in f for f in flags), flags
+    assert not any("c-jnm-" in f for f in flags), flags  # names, not ids
     assert page.locator("aside .legend li").count() >= 10
     # labels are the contacts' names (CJK, drawn on the canvas)
     assert page.evaluate("window.graphcrm.network.body.data.nodes.get('c:c-jnm-003').label") == \

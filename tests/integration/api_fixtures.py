@@ -100,6 +100,19 @@ def assert_problem(response, status: int | set[int] | tuple[int, ...]) -> dict:
     return body
 
 
+def assert_ui_error(response, status: int) -> str:
+    """The response is one of the web UI's error pages (HTML) with that status;
+    returns the message it shows."""
+    import re
+
+    assert response.status_code == status, (response.status_code, response.text[:500])
+    assert response.headers["content-type"].startswith("text/html"), response.headers["content-type"]
+    assert_no_trace(response)
+    found = re.search(r'id="error-detail">([^<]*)<', response.text)
+    assert found, response.text[:500]
+    return found.group(1)
+
+
 def assert_no_trace(response) -> None:
     for leak in LEAKS:
         assert leak not in response.text, response.text[:500]

@@ -144,7 +144,22 @@ MATRIX: list[tuple[str, str, Any, Any, Any, Any]] = [
     ("GET", "/ui/accounts/{id}", SEE_LOGIN, 200, 200, 200),
     ("GET", "/ui/bids/{id}", SEE_LOGIN, 200, 200, 200),
     ("GET", "/ui/reps/{id}", SEE_LOGIN, 200, 200, 200),
+    ("GET", "/ui/contacts/{id}", SEE_LOGIN, 200, 200, 200),
+    ("GET", "/ui/search", SEE_LOGIN, 200, 200, 200),
+    ("GET", "/ui/static/ui.js", 200, 200, 200, 200),
+    # the forms: a manager changes nothing; a member's own account (acc-mzp)
+    ("GET", "/ui/new/{resource}", SEE_LOGIN, 200, 403, 200),
+    ("GET", "/ui/edit/{resource}/{k1}", SEE_LOGIN, 200, 403, 200),
+    ("GET", "/ui/edit/{resource}/{k1}/{k2}", SEE_LOGIN, 200, 403, 200),
+    # posts without the page's anti-CSRF token (test_web_forms.py posts with it)
+    ("POST", "/ui/new/{resource}", SEE_LOGIN, 403, 403, 403),
+    ("POST", "/ui/edit/{resource}/{k1}", SEE_LOGIN, 403, 403, 403),
+    ("POST", "/ui/edit/{resource}/{k1}/{k2}", SEE_LOGIN, 403, 403, 403),
+    ("POST", "/ui/delete/{resource}/{k1}", SEE_LOGIN, 403, 403, 403),
+    ("POST", "/ui/delete/{resource}/{k1}/{k2}", SEE_LOGIN, 403, 403, 403),
 ]
+# PATCH follows PUT's rules exactly
+MATRIX += [("PATCH", *row[1:]) for row in MATRIX if row[0] == "PUT"]
 
 
 def expected(row, role: str) -> set[int]:
@@ -172,6 +187,13 @@ ANALYSES = {
     "/ui/accounts/{id}": "/ui/accounts/acc-mzp",
     "/ui/bids/{id}": "/ui/bids/bid-mzp-terminal-wifi-2026",
     "/ui/reps/{id}": f"/ui/reps/{MEMBER_REP}",
+    "/ui/contacts/{id}": "/ui/contacts/c-mzp-001",
+    "/ui/search": "/ui/search?q=mzp",
+    "/ui/new/{resource}": "/ui/new/contacts?account_id=acc-mzp",
+    "/ui/edit/{resource}/{k1}": "/ui/edit/contacts/c-mzp-001",
+    "/ui/edit/{resource}/{k1}/{k2}": "/ui/edit/relationships/rep-feng-bo/c-mzp-001",
+    "/ui/delete/{resource}/{k1}": "/ui/delete/contacts/c-mzp-001",
+    "/ui/delete/{resource}/{k1}/{k2}": "/ui/delete/relationships/rep-feng-bo/c-mzp-001",
     "/accounts/{id}/gaps": "/accounts/acc-mzp/gaps",
     "/accounts/{id}/influence": "/accounts/acc-mzp/influence",
     "/portfolio/risks": "/portfolio/risks",
@@ -193,7 +215,8 @@ TWEAK = {
 }
 
 
-PUBLIC_PAGES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/", "/ui/login", "/ui/logout"}
+PUBLIC_PAGES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/", "/ui/login", "/ui/logout",
+                "/ui/static/ui.js"}
 
 
 def app_routes(app) -> set[tuple[str, str]]:
@@ -267,7 +290,10 @@ def test_access_matrix(env, wenv, row, role):
         wenv.client.cookies.clear()
     assert response.status_code in expected(row, role), (response.status_code, response.text[:300])
     assert_no_trace(response)
-    if response.status_code >= 400:
+    if response.status_code >= 400 and route.startswith("/ui/"):  # the web UI answers with its own pages
+        assert response.headers["content-type"].startswith("text/html")
+        assert 'id="error-detail"' in response.text
+    elif response.status_code >= 400:
         assert_problem(response, response.status_code)
     if response.status_code == 401:
         assert response.headers.get("www-authenticate", "").lower().startswith("bearer")
@@ -290,8 +316,8 @@ def _cell(env, wenv, method: str, route: str, role: str):
     if method == "GET":
         params = {"as_of": AS_OF} if route in ANALYSES else None
         return env.call(role, "GET", _own_path(route), params=params, follow_redirects=False)
-    if method == "PUT":
-        return _put_cell(wenv, route, role)
+    if method in ("PUT", "PATCH"):
+        return _put_cell(wenv, route, role, method)
     if method == "POST" and _resource(route) in NEW:
         return _post_cell(wenv, route, role)
     if route == "/keys/{id}":
@@ -322,7 +348,7 @@ def _cell(env, wenv, method: str, route: str, role: str):
         _cleanup(wenv.store, made)
 
 
-def _put_cell(wenv, route: str, role: str):
+def _put_cell(wenv, route: str, role: str, method: str):
     prefix = _resource(route)
     path = _own_path(route)
     model = MODELS[prefix]
@@ -332,7 +358,7 @@ def _put_cell(wenv, route: str, role: str):
     field, value = TWEAK[prefix]
     body[field] = value
     try:
-        response = wenv.call(role, "PUT", path, json=body)
+        response = wenv.call(role, method, path, json=body if method == "PUT" else {field: value})
         after = wenv.store.get(model, key)
         if response.status_code == 200:
             assert response.json() == body

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from graphcrm.importer import load
+from graphcrm.model import Contact
 from graphcrm.store import open_store
 
 GRAPHCRM = Path(sys.executable).parent / "graphcrm"
@@ -333,3 +334,59 @@ def test_demo_mentions_every_planted_problem(tmp_path):
         HELD_BY_ONE, "held by one person",
     ):
         assert needle in out, f"demo output does not mention {needle!r}"
+
+
+# --- first run: the README's commands after `make demo` ----------------------------
+
+
+def _bare(*args: str, cwd, env=None) -> subprocess.CompletedProcess:
+    """The console script with no --db, as the README writes it."""
+    return subprocess.run([str(GRAPHCRM), *args], capture_output=True, text=True, encoding="utf-8",
+                          env=env or _env(), timeout=120, cwd=cwd)
+
+
+def test_after_the_demo_the_readmes_commands_work_as_written(tmp_path):
+    """`graphcrm demo` builds ./graphcrm-demo.lbug; with no ./graphcrm.lbug, the
+    README's `graphcrm check …` reads it (and says so), and creates no store file."""
+    assert _bare("demo", cwd=tmp_path).returncode == 0
+    proc = _bare("check", "bid-jnm-5g-core-2026", "--as-of", "2026-11-15", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert APPROVER in proc.stdout
+    assert "graphcrm-demo.lbug" in proc.stderr
+    assert not (tmp_path / "graphcrm.lbug").exists()
+    found = json.loads(_bare("find", "刘慧", "--json", cwd=tmp_path).stdout)
+    assert [(h["kind"], h["id"]) for h in found["hits"]] == [("contact", APPROVER)]  # 刘慧敏 (seeds/contacts.csv)
+
+
+def test_a_read_only_command_never_creates_a_store(tmp_path):
+    proc = _bare("gaps", "acc-jnm", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "no store at" in proc.stderr and "graphcrm load" in proc.stderr and "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_id_says_which_store_it_read(db):
+    proc = run("check", "bid-nope", db=db)
+    assert proc.returncode == 2
+    assert "no bid with id 'bid-nope'" in proc.stderr and db.removeprefix("ladybug://") in proc.stderr.replace("\n", "")
+
+
+def test_demo_reset_rebuilds_an_edited_demo_and_nothing_else(tmp_path):
+    db = f"ladybug://{tmp_path / 'demo.lbug'}"
+    assert run("demo", db=db).returncode == 0
+    store = open_store(db)
+    try:
+        store.delete(Contact, "c-mzp-009")  # an edit after the demo was built
+    finally:
+        store.close()
+    refused = run("demo", db=db)
+    assert refused.returncode == 2 and "--reset" in refused.stderr
+    assert run("demo", "--reset", db=db).returncode == 0
+    store = open_store(db)
+    try:
+        assert store.get(Contact, "c-mzp-009") is not None
+    finally:
+        store.close()
+    other = f"ladybug://{tmp_path / 'mine.lbug'}"
+    assert run("load", str(SEEDS), db=other).returncode == 0
+    assert run("demo", "--reset", db=other).returncode == 2  # not a demo store: never cleared

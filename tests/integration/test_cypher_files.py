@@ -12,6 +12,7 @@ from graphcrm.model import RECORD_TYPES, Account, Bid, Unit, kind_of
 from graphcrm.store import ladybug
 from graphcrm.access import authenticate, create_key
 
+from graphcrm.search import find
 from tests.cypher_lint import lint_files
 
 
@@ -56,6 +57,7 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
         for t in RECORD_TYPES:
             records, total = store.page(t, scope=[data.accounts[0].id], limit=5)
             assert total >= len(records)
+        assert find(store, data.contacts[0].name, scope=[data.accounts[0].id]).hits  # */find
         token, key = create_key(store, "admin", "k")
         assert authenticate(store, token) is not None and store.api_keys() == [key]
         for t in RECORD_TYPES:

@@ -1,0 +1,8 @@
+// Accounts whose name or id holds $text (already lower case), in $scope (ignored
+// when $unscoped): the first $limit by name.
+MATCH (n:Account)
+WHERE (lower(n.name) CONTAINS $text OR lower(n.id) CONTAINS $text)
+  AND ($unscoped OR n.id IN $scope)
+RETURN n.id AS id, n.name AS name, n.tier AS detail, n.id AS account_id
+ORDER BY name, id
+LIMIT $limit
