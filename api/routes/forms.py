@@ -328,7 +328,7 @@ def _delete(request: Request, store: GraphStore, resource: str, parts: tuple[str
     account_id = store.account_of(current)
     account_page = f"/ui/accounts/{quote(account_id, safe='')}" if account_id else "/ui/"
     next_url = local_next((form.get("_next") or [None])[-1], account_page)
-    if next_url.split("?")[0] == _record_page(current, account_id):
+    if isinstance(current, (Contact, Bid)) and next_url.split("?")[0] == _record_page(current, account_id):
         next_url = account_page  # the deleted record's own page is gone with it
     try:
         access.delete_record(store, who, scope, record_type, key,

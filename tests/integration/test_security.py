@@ -476,3 +476,42 @@ def test_cli_export_writes_only_the_import_files_inside_the_target(tmp_path):
     files = {p.relative_to(tmp_path).as_posix() for p in written if p.is_file() and not p.name.startswith("c.lbug")}
     assert files == {f"out/csv/{name}" for name in FILES} | {"out/json/graphcrm.json"}
     assert "../../../escape.csv" in (tmp_path / "out" / "csv" / "accounts.csv").read_text(encoding="utf-8")
+
+
+def _form_token(env, path: str) -> str:
+    import re
+
+    page = env.client.get(path, headers={"Cookie": f"graphcrm_key={env.tokens['admin']}"})
+    return re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
+
+
+@pytest.mark.parametrize("headers", CROSS_SITE, ids=lambda h: " ".join(f"{k}={v}" for k, v in h.items()))
+def test_a_form_post_from_another_site_is_refused_even_with_the_token(env, headers):
+    """The cookie alone never suffices: a change needs this site's page (Origin /
+    Sec-Fetch-Site) and its token."""
+    token = _form_token(env, "/ui/edit/contacts/c-mzp-006")
+    cookie = {"Cookie": f"graphcrm_key={env.tokens['admin']}"}
+    before = env.admin("GET", "/contacts/c-mzp-006").json()
+    response = env.client.post("/ui/edit/contacts/c-mzp-006", data={"_csrf": token, "title": "Pwned"},
+                               headers={**cookie, **headers}, follow_redirects=False)
+    assert "cross-site" in assert_ui_error(response, 403)
+    assert env.admin("GET", "/contacts/c-mzp-006").json() == before
+
+
+def test_a_form_post_needs_the_token_of_the_signed_in_browser(env):
+    cookie = {"Cookie": f"graphcrm_key={env.tokens['admin']}"}
+    before = env.admin("GET", "/contacts/c-mzp-006").json()
+    for data in ({"title": "No token"}, {"title": "Wrong token", "_csrf": "0" * 64},
+                 {"title": "Another key's token", "_csrf": _form_token(env, "/ui/new/units?account_id=acc-mzp")
+                  .translate(str.maketrans("0123456789abcdef", "123456789abcdef0"))}):
+        response = env.client.post("/ui/edit/contacts/c-mzp-006", data=data, headers=cookie, follow_redirects=False)
+        assert "out of date" in assert_ui_error(response, 403)
+    assert env.admin("GET", "/contacts/c-mzp-006").json() == before
+    token = _form_token(env, "/ui/edit/contacts/c-mzp-006")
+    ok = env.client.post("/ui/edit/contacts/c-mzp-006", data={"_csrf": token, "title": "Signed-in change"},
+                         headers={**cookie, "Origin": "http://testserver"}, follow_redirects=False)
+    assert ok.status_code == 303, ok.text[:300]
+    changed = env.admin("GET", "/contacts/c-mzp-006").json()
+    assert changed == {**before, "title": "Signed-in change"}
+    entry = env.admin("GET", "/audit", params={"kind": "contact", "key": "c-mzp-006", "limit": 1}).json()["data"][0]
+    assert (entry["actor"], entry["via"]) == ("key:test admin", "ui form")
