@@ -26,7 +26,7 @@ from graphcrm.store.port import GraphStore
 __all__ = [
     "Person", "RepNode", "Link", "GraphView", "UnitNode", "AccountView", "PortfolioView",
     "decision_chain_view", "account_view", "portfolio_view", "bid_view", "account_map_view",
-    "FlagChip", "flag_chips", "names_in", "ContactView", "contact_view", "RepView", "rep_view",
+    "AccountPage", "account_page", "FlagChip", "flag_chips", "names_in", "ContactView", "contact_view", "RepView", "rep_view",
 ]
 
 
@@ -265,6 +265,22 @@ def bid_view(store: GraphStore, bid_id: str, as_of: dt.date, policy: Policy) -> 
     if g is None:
         raise NotFound("bid", bid_id)
     return decision_chain_view(g, bid_id, as_of, policy)
+
+
+class AccountPage(BaseModel):
+    """The web UI's account page: its gaps by layer and its influence ranking."""
+
+    gaps: GapsReport
+    influence: InfluenceReport
+
+
+def account_page(store: GraphStore, account_id: str, as_of: dt.date, policy: Policy) -> AccountPage:
+    """Both analyses of the account page from one read of its graph (a big
+    account's graph takes longer to read and build than both analyses)."""
+    g = store.account_graph(account_id)
+    if g is None:
+        raise NotFound("account", account_id)
+    return AccountPage(gaps=gaps(g, as_of, policy), influence=influence(g, policy))
 
 
 def account_map_view(store: GraphStore, account_id: str, as_of: dt.date, policy: Policy) -> AccountView:

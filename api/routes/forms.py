@@ -161,7 +161,7 @@ def new_form(resource: Segment, request: Request, store: StoreDep) -> Response:
     fields = form_fields(record_type, set(fixed))
     next_url = local_next(request.query_params.get("next"), "/ui/")
     return _form(request, store, who, scope, record_type, fields, preset, fixed, account_id,
-                 f"/ui/new/{resource}", next_url)
+                 f"/ui/new/{resource}", next_url, heading=_context(store, record_type, fixed))
 
 
 @router.post("/ui/new/{resource}")
@@ -275,6 +275,16 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(map(str, value))
     return "" if value is None else str(value)
+
+
+def _context(store: GraphStore, record_type: type[Record], fixed: dict[str, str]) -> str | None:
+    """What a new record's form is opened on, by name: "刘慧敏", "5G Core · 江南移动"."""
+    names = []
+    for ref in record_type.REFS:
+        if ref.field in fixed:
+            other = store.get(target(ref), fixed[ref.field])
+            names.append(f"{label_of(ref.field).lower()} {getattr(other, 'name', None) or fixed[ref.field]}")
+    return ", ".join(names) or None
 
 
 def _describe(record: Record, store: GraphStore) -> str:

@@ -104,12 +104,12 @@ def account_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDe
     if isinstance(who, Response):
         return who
     access.require_visible(scope_of(store, who), id, "account", id)
-    gaps = services.account_gaps(store, id, as_of, policy)
+    view = views.account_page(store, id, as_of, policy)
     bids, _ = store.page(Bid, scope=[id], limit=100)
     team, _ = store.page(TeamMember, scope=[id], limit=1000)
     reps = store.reps()
-    return page(request, "account.html", who, title=gaps.name, gaps=gaps, bids=bids,
-                influence=services.account_influence(store, id, policy), account=store.get(Account, id),
+    return page(request, "account.html", who, title=view.gaps.name, gaps=view.gaps, bids=bids,
+                influence=view.influence, account=store.get(Account, id),
                 team=[(t, reps[t.rep_id], etag(t)) for t in team], here=str(request.url.path))
 
 
