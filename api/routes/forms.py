@@ -127,6 +127,25 @@ def _resource_of(record_type: type[Record]) -> str:
     return next(prefix for prefix, t in RESOURCES.items() if t is record_type)
 
 
+def _last(form: dict[str, list[str]], name: str) -> str | None:
+    """The value of a form field (the last, if sent several times)."""
+    values = form.get(name)
+    return values[-1] if values else None
+
+
+def _posted(request: Request, store: GraphStore, resource: str, parts: tuple[str, ...],
+            form: dict[str, list[str]]) -> tuple[type[Record], tuple[str, ...], Principal, Scope] | Response:
+    """What a post to a record's form is about, once it is known to come from
+    this site's page for a signed-in key (else the sign-in page, or 403)."""
+    record_type = _type(resource)
+    key = _key(record_type, parts)
+    who = ui_principal(request, store)
+    if isinstance(who, Response):
+        return who
+    check_form(request, _last(form, "_csrf"))
+    return record_type, key, who, scope_of(store, who)
+
+
 def _form_dict(form: FormData) -> dict[str, list[str]]:
     if len(form) > MAX_FORM_FIELDS * 4 + MAX_PICKS:
         raise InputError([], "the form: too many fields")
@@ -138,11 +157,9 @@ def _form_dict(form: FormData) -> dict[str, list[str]]:
 
 def _fixed(record_type: type[Record], query: dict[str, str]) -> tuple[dict[str, str], dict[str, Any]]:
     """The fields a query fixes (scalars) and those it only preselects (id lists)."""
-    fields = record_type.model_fields
-    lists = {r.field for r in record_type.REFS if fields[r.field].annotation is not None
-             and getattr(fields[r.field].annotation, "__origin__", None) is list}
-    fixed = {k: v for k, v in query.items() if k in fields and k not in lists and k != "id"}
-    preset = {k: [v for v in v.split(";") if v] for k, v in query.items() if k in lists}
+    kinds = {f.name: f.kind for f in form_fields(record_type, set())}
+    fixed = {k: v for k, v in query.items() if k in kinds and kinds[k] != "picks"}
+    preset = {k: [x for x in v.split(";") if x] for k, v in query.items() if kinds.get(k) == "picks"}
     return fixed, preset
 
 
@@ -175,14 +192,14 @@ def _create(request: Request, store: GraphStore, resource: str, form: dict[str, 
     who = ui_principal(request, store)
     if isinstance(who, Response):
         return who
-    check_form(request, (form.get("_csrf") or [None])[-1])
+    check_form(request, _last(form, "_csrf"))
     scope = scope_of(store, who)
     fixed = {k[len("_fixed."):]: v[-1] for k, v in form.items() if k.startswith("_fixed.") and v}
     fixed = {k: v for k, v in fixed.items() if k in record_type.model_fields}
     fields = form_fields(record_type, set(fixed))
     values = {**fixed, **parse_form(fields, form)}
     account_id = _account_of(store, record_type, values)
-    next_url = local_next((form.get("_next") or [None])[-1], "/ui/")
+    next_url = local_next(_last(form, "_next"), "/ui/")
     try:
         if record_type.KEY == ("id",):
             record = access.create_record(store, who, scope, record_type,
@@ -230,19 +247,16 @@ def _edit_page(request: Request, store: GraphStore, resource: str, parts: tuple[
 
 def _edit(request: Request, store: GraphStore, resource: str, parts: tuple[str, ...],
           form: dict[str, list[str]]) -> Response:
-    record_type = _type(resource)
-    key = _key(record_type, parts)
-    who = ui_principal(request, store)
-    if isinstance(who, Response):
-        return who
-    check_form(request, (form.get("_csrf") or [None])[-1])
-    scope = scope_of(store, who)
+    posted = _posted(request, store, resource, parts, form)
+    if isinstance(posted, Response):
+        return posted
+    record_type, key, who, scope = posted
     fields = form_fields(record_type, set(), editing=True)
     patch = parse_form(fields, form)
-    version = (form.get("_version") or [None])[-1]
+    version = _last(form, "_version")
     current = access.shown(scope, access.visible_record(store, scope, record_type, key))
     account_id = store.account_of(current)
-    next_url = local_next((form.get("_next") or [None])[-1], _record_page(current, account_id))
+    next_url = local_next(_last(form, "_next"), _record_page(current, account_id))
     again = dict(request=request, store=store, who=who, scope=scope, record_type=record_type, fields=fields,
                  values={**current.model_dump(mode="json"), **patch}, fixed={}, account_id=account_id,
                  action=request.url.path, next_url=next_url, key=key, heading=_describe(current, store))
@@ -327,22 +341,19 @@ async def edit_2(resource: Segment, k1: Segment, k2: Segment, request: Request, 
 
 def _delete(request: Request, store: GraphStore, resource: str, parts: tuple[str, ...],
             form: dict[str, list[str]]) -> Response:
-    record_type = _type(resource)
-    key = _key(record_type, parts)
-    who = ui_principal(request, store)
-    if isinstance(who, Response):
-        return who
-    check_form(request, (form.get("_csrf") or [None])[-1])
-    scope = scope_of(store, who)
+    posted = _posted(request, store, resource, parts, form)
+    if isinstance(posted, Response):
+        return posted
+    record_type, key, who, scope = posted
     current = access.shown(scope, access.visible_record(store, scope, record_type, key))
     account_id = store.account_of(current)
     account_page = f"/ui/accounts/{quote(account_id, safe='')}" if account_id else "/ui/"
-    next_url = local_next((form.get("_next") or [None])[-1], account_page)
+    next_url = local_next(_last(form, "_next"), account_page)
     if isinstance(current, (Contact, Bid)) and next_url.split("?")[0] == _record_page(current, account_id):
         next_url = account_page  # the deleted record's own page is gone with it
     try:
         access.delete_record(store, who, scope, record_type, key,
-                             if_match=(form.get("_version") or ["*"])[-1] or "*", via="ui form")
+                             if_match=_last(form, "_version") or "*", via="ui form")
     except Conflict as e:
         fields = form_fields(record_type, set(), editing=True)
         return _form(request, store, who, scope, record_type, fields,

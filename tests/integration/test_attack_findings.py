@@ -400,6 +400,7 @@ def test_l1_the_cli_gives_messages_not_tracebacks(tmp_path):
     """L1: ``graphcrm audit --since …+14:00`` and ``graphcrm load`` of a file with such an
     entry print a message, not a traceback."""
     db = f"ladybug://{tmp_path / 's.lbug'}"
+    open_store(db).close()  # an empty store (a command that only reads never creates one)
     done = subprocess.run([GRAPHCRM, "--db", db, "audit", "--since", "0001-01-01T00:00:00+14:00", "--json"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-800:]
