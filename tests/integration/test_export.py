@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from graphcrm.store import open_store
 from typer.testing import CliRunner
 
 from graphcrm.cli import app
@@ -185,6 +187,7 @@ def test_exported_csv_headers_are_the_design_columns(tmp_path, source):
 
 def test_an_empty_store_exports_header_only_files(tmp_path):
     out = tmp_path / "out"
+    open_store(db(tmp_path, "empty.lbug")).close()  # an empty store: export only reads, it never creates one
     cli("--db", db(tmp_path, "empty.lbug"), "export", "--format", "csv", out)
     for name, columns in DESIGN_COLUMNS.items():
         assert (out / name).read_text(encoding="utf-8") == ",".join(columns) + "\n", name
