@@ -305,3 +305,24 @@ def test_a_post_from_another_site_is_refused(browser, server):
         assert _api(server, "/contacts/c-mzp-006")["title"] != "Pwned"
     finally:
         context.close()
+
+
+def test_double_clicking_a_person_in_the_picture_opens_their_panel(ui, server):
+    from tests.e2e.conftest import wait_stabilized
+
+    page = _signed_in(ui, server.admin).page
+    ui.go("/ui/bids/bid-jnm-5g-core-2026?as_of=2026-11-15")
+    page.wait_for_function("() => [...document.querySelectorAll('iframe')].some(f => f.src.includes('/graph'))")
+    frame = next(f for f in page.frames if "/bids/bid-jnm-5g-core-2026/graph" in f.url)
+    wait_stabilized(frame)
+    page.locator("iframe").scroll_into_view_if_needed()
+    spot = frame.evaluate("""() => { const n = window.graphcrm.network;
+        n.focus('c:c-jnm-003', {scale: 1.2});
+        return n.canvasToDOM(n.getPositions(['c:c-jnm-003'])['c:c-jnm-003']); }""")
+    box = frame.locator("#graph").bounding_box()  # where the drawing is, on the page
+    assert 0 < spot["x"] < box["width"] and 0 < spot["y"] < box["height"], (spot, box)
+    with page.expect_navigation():
+        page.mouse.dblclick(box["x"] + spot["x"], box["y"] + spot["y"])
+    assert page.url.startswith(f"{ui.base}/ui/contacts/c-jnm-003")
+    assert page.locator("h1").inner_text() == "刘慧敏"  # seeds/contacts.csv
+    _clean(ui)
