@@ -100,15 +100,19 @@ def _counts_table(counts: dict[str, int], title: str) -> Table:
     return table
 
 
+def _note(text: str) -> None:
+    err.print(f"[yellow]note:[/yellow] {escape(text)}", highlight=False)
+
+
 @app.command("load")
 def load_cmd(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A directory of import CSV files, or one .json file.")],
+    path: Annotated[Path, typer.Argument(help="A directory of import CSV files, one .json file or one .xlsx workbook.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")] = False,
 ) -> None:
     """Validate and load the import format, all or nothing."""
     with _store(_db(ctx)) as store, _progress_bar("loading") as advance:
-        counts = load(path, store, dry_run=dry_run, progress=advance, actor=Actor.os_user("cli load"))
+        counts = load(path, store, dry_run=dry_run, progress=advance, actor=Actor.os_user("cli load"), notify=_note)
     verb = "valid; nothing written (dry run)" if dry_run else f"loaded into {describe(_db(ctx))}"
     out.print(_counts_table(counts, escape(f"{path}: {verb}")))
 
