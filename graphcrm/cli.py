@@ -198,6 +198,39 @@ def export_cmd(
         out.print(f"wrote {escape(str(path))}")
 
 
+import_app = typer.Typer(help="Bring data from other systems into the store (all or nothing, as load).",
+                         no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("salesforce")
+def import_salesforce(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="A Salesforce data export: Account.csv, Contact.csv, User.csv, "
+                                                   "AccountTeamMember.csv, Opportunity.csv, "
+                                                   "OpportunityContactRole.csv, Event.csv, Task.csv.")],
+    mapping: Annotated[Optional[Path], typer.Option(
+        "--mapping", help="A TOML file of fields and picklist values, laid over the default mapping.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Map and validate only; write nothing.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Map a Salesforce data export into the import format and load it, all or nothing."""
+    from graphcrm import salesforce
+    from graphcrm.importer import load_source
+
+    rules = salesforce.load_mapping(mapping)
+    export, notes = salesforce.read_export(directory)
+    for note in notes:
+        _note(note)
+    tables, report = salesforce.map_export(export, rules)
+    _emit(report, json, report_text.mapping)
+    source = salesforce.to_source(tables)
+    with _store(_db(ctx)) as store, _progress_bar("loading") as advance:
+        counts = load_source(source, store, dry_run, advance, actor=Actor.os_user("cli import salesforce"))
+    verb = "valid; nothing written (dry run)" if dry_run else f"loaded into {describe(_db(ctx))}"
+    (err if json else out).print(_counts_table(counts, escape(f"{directory}: {verb}")))
+
+
 def _as_of(value: Optional[str]) -> dt.date:
     if value is None:
         return dt.date.today()

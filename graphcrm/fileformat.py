@@ -354,8 +354,11 @@ class _Reading:
         self.failed: dict[str, set[str] | None] = {}
 
     def start(self, record_type: type[Record] | type[AuditEntry]) -> str:
+        """The list of ``record_type``, begun (once: several tables may add to it)."""
         key = _field(record_type)
-        self.lists[key], self.places[key], self.failed[key] = [], [], set()
+        self.lists.setdefault(key, [])
+        self.places.setdefault(key, [])
+        self.failed.setdefault(key, set())
         return key
 
     def finish(self) -> Source:
@@ -404,6 +407,8 @@ def read_table(reading: _Reading, record_type: type[Record] | type[AuditEntry], 
             pass
         return
     width, records, places, failed = len(names), reading.lists[key], reading.places[key], reading.failed[key]
+    if failed is None:  # another table of this list could not be read
+        failed = set()
     keys = _Keys(record_type)
     keep_all = reading.partial
     ids = {n for n in names if n in _REFERENCE_COLUMNS}  # repeated across files: share them
