@@ -231,6 +231,14 @@ def import_salesforce(
     (err if json else out).print(_counts_table(counts, escape(f"{directory}: {verb}")))
 
 
+@app.command("format")
+def format_cmd() -> None:
+    """Print the import format: every file, column, type and allowed value (docs/format.md)."""
+    from graphcrm.format_reference import reference
+
+    sys.stdout.write(reference())
+
+
 def _as_of(value: Optional[str]) -> dt.date:
     if value is None:
         return dt.date.today()
