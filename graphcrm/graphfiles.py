@@ -160,4 +160,4 @@ def neo4j_admin_command(files: list[Path], database: str = "neo4j") -> str:
     """The ``neo4j-admin database import full`` command that loads ``files``."""
     nodes = " ".join(f"--nodes={p.name}" for p in files if p.name.startswith("nodes-"))
     rels = " ".join(f"--relationships={p.name}" for p in files if p.name.startswith("rels-"))
-    return f"neo4j-admin database import full {nodes} {rels} {database}"
+    return f"neo4j-admin database import full --multiline-fields=true {nodes} {rels} {database}"
