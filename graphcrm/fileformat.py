@@ -56,7 +56,8 @@ from graphcrm.model import RECORD_TYPES, Dataset, Record
 
 __all__ = [
     "Source", "read_path", "read_csv_dir", "read_json", "read_document", "read_zip", "write_csv_dir",
-    "read_upload", "write_json", "document", "FILES", "formula_like",
+    "read_upload", "write_json", "document", "FILES", "formula_like", "Reading", "read_table", "csv_rows",
+    "decode", "delimiter", "list_name", "columns",
 ]
 
 FILES: dict[str, type[Record] | type[AuditEntry]] = {**{t.FILE: t for t in RECORD_TYPES}, AuditEntry.FILE: AuditEntry}
@@ -313,7 +314,7 @@ def delimiter(text: str) -> str:
     return ";" if ";" in header else "\t" if "\t" in header else ","
 
 
-def _csv_rows(name: str, text: str, issues: list[Issue], budget: list[int],
+def csv_rows(name: str, text: str, issues: list[Issue], budget: list[int],
               sep: str = ",") -> Iterator[tuple[int, list[str]]]:
     """(first line, cells) of each CSV record: the header and at most ``budget[0]``
     rows after it (``budget[0]`` goes down by the rows read; to -1 when more were left)."""
@@ -341,7 +342,7 @@ def _unquote(cell: str) -> str:
     return cell[1:] if cell[:1] == "'" and formula_like(cell[1:]) else cell
 
 
-class _Reading:
+class Reading:
     """What reading one import collects: the records of each list, where each came
     from, the ids of rows that failed, the problems and the notes."""
 
@@ -355,11 +356,24 @@ class _Reading:
 
     def start(self, record_type: type[Record] | type[AuditEntry]) -> str:
         """The list of ``record_type``, begun (once: several tables may add to it)."""
-        key = _field(record_type)
+        key = list_name(record_type)
         self.lists.setdefault(key, [])
         self.places.setdefault(key, [])
         self.failed.setdefault(key, set())
         return key
+
+    def keep(self, record: Record | None, raw: dict[str, Any], keys: _Keys, key: str, failed: set[str],
+             place: tuple[str, int | None, int | None]) -> None:
+        """Keep a validated record with its place, unless its key was seen; for a row
+        that failed, note its id (``Source.failed``). Unless partial, nothing is kept
+        after the first problem: nothing will be loaded, and a million bad rows must
+        not cost a million records."""
+        if record is None:
+            if isinstance(raw.get("id"), str):
+                failed.add(raw["id"])
+        elif keys.first(record, *place, self.issues) and (self.partial or not self.issues):
+            self.lists[key].append(record)
+            self.places[key].append(place)
 
     def finish(self) -> Source:
         """The records read, or raise every issue (the first of each kind); with
@@ -371,7 +385,7 @@ class _Reading:
                       self.failed)
 
 
-def read_table(reading: _Reading, record_type: type[Record] | type[AuditEntry], where: str, what: str,
+def read_table(reading: Reading, record_type: type[Record] | type[AuditEntry], where: str, what: str,
                rows: Iterator[tuple[int, list[str]]], unquote: bool = False) -> None:
     """Check one table of the import format — a CSV file, a sheet — and keep its
     records: the header (first row) names known columns, once each, the required
@@ -406,11 +420,10 @@ def read_table(reading: _Reading, record_type: type[Record] | type[AuditEntry], 
         for _ in rows:  # still count the rows against the limit
             pass
         return
-    width, records, places, failed = len(names), reading.lists[key], reading.places[key], reading.failed[key]
+    width, failed = len(names), reading.failed[key]
     if failed is None:  # another table of this list could not be read
         failed = set()
     keys = _Keys(record_type)
-    keep_all = reading.partial
     ids = {n for n in names if n in _REFERENCE_COLUMNS}  # repeated across files: share them
     for line, cells in rows:  # the hot loop
         if len(cells) != width:
@@ -422,13 +435,7 @@ def read_table(reading: _Reading, record_type: type[Record] | type[AuditEntry], 
         raw = {n: intern(v) if n in ids else v for n, v in zip(names, cells) if v}
         if not raw:
             continue  # a line of empty cells
-        record = _validate(record_type, raw, where, line, None, issues)
-        if record is None:
-            if isinstance(raw.get("id"), str):
-                failed.add(raw["id"])
-        elif keys.first(record, where, line, None, issues) and (keep_all or not issues):
-            records.append(record)  # unless partial, nothing will be loaded after a problem: keep no more
-            places.append((where, line, None))
+        reading.keep(_validate(record_type, raw, where, line, None, issues), raw, keys, key, failed, (where, line, None))
 
 
 def read_csv_dir(directory: Path, max_rows: int | None = None, partial: bool = False) -> Source:
@@ -442,7 +449,7 @@ def read_csv_dir(directory: Path, max_rows: int | None = None, partial: bool = F
     (``delimiter``), is read with a note in ``Source.notes``.
     """
     csv.field_size_limit(MAX_FIELD)
-    reading = _Reading(partial)
+    reading = Reading(partial)
     issues = reading.issues
     budget = [MAX_ROWS if max_rows is None else max_rows]
     for path in sorted(directory.iterdir()):
@@ -464,7 +471,7 @@ def read_csv_dir(directory: Path, max_rows: int | None = None, partial: bool = F
         if sep != ",":
             reading.notes.append(f"{path.name}: read with {'TAB' if sep == chr(9) else sep} as the delimiter")
         unquote = "'" in text and _QUOTED_FORMULA.search(text) is not None
-        read_table(reading, record_type, path.name, path.name, _csv_rows(path.name, text, issues, budget, sep),
+        read_table(reading, record_type, path.name, path.name, csv_rows(path.name, text, issues, budget, sep),
                    unquote)
     return reading.finish()
 
@@ -581,9 +588,9 @@ def read_document(doc: Any, name: str = "import.json", max_rows: int | None = No
                                 f"has {total} records, more than the limit of {limit} in one import")])
     if _too_deep(doc, MAX_JSON_DEPTH):
         raise InputError([_depth_issue(doc, name)])
-    reading = _Reading(partial)
+    reading = Reading(partial)
     issues = reading.issues
-    by_field = {_field(t): t for t in FILES.values()}
+    by_field = {list_name(t): t for t in FILES.values()}
     for key, items in doc.items():
         record_type = by_field.get(key)
         if record_type is None:
@@ -595,7 +602,7 @@ def read_document(doc: Any, name: str = "import.json", max_rows: int | None = No
             issues.append(Issue(name, None, None, key, "must be a list"))
             continue
         reading.start(record_type)
-        records, places, failed = reading.lists[key], reading.places[key], reading.failed[key]
+        failed = reading.failed[key]
         where = f"{name}: {key}"
         keys = _Keys(record_type)
         for i, item in enumerate(items):
@@ -603,13 +610,7 @@ def read_document(doc: Any, name: str = "import.json", max_rows: int | None = No
                 issues.append(Issue(where, None, i, None, "must be an object"))
                 continue
             raw = {k: v for k, v in item.items() if v is not None and v != ""}
-            record = _validate(record_type, raw, where, None, i, issues)
-            if record is None:
-                if isinstance(raw.get("id"), str):
-                    failed.add(raw["id"])
-            elif keys.first(record, where, None, i, issues) and (partial or not issues):
-                records.append(record)
-                places.append((where, None, i))
+            reading.keep(_validate(record_type, raw, where, None, i, issues), raw, keys, key, failed, (where, None, i))
     return reading.finish()
 
 
@@ -634,7 +635,8 @@ class _Keys:
         return False
 
 
-def _field(record_type: type[Record] | type[AuditEntry]) -> str:
+def list_name(record_type: type[Record] | type[AuditEntry]) -> str:
+    """The Dataset field (JSON list, sheet) of a record type: ``contacts``, ``audit`` …"""
     return AUDIT if record_type is AuditEntry else Dataset.field_for(record_type)
 
 

@@ -54,9 +54,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from graphcrm.errors import InputError, Issue, Issues
-from graphcrm.fileformat import MAX_FIELD, MAX_ROWS, Source, _csv_rows, _Reading, columns, decode, delimiter, read_table
+from graphcrm.fileformat import MAX_FIELD, MAX_ROWS, Reading, Source, columns, csv_rows, decode, delimiter, read_table
 from graphcrm.model import (
-    Account, Activity, ActivityKind, Bid, BidRole, BidRoleName, BidStage, Contact, InfluenceLevel, Level, Record,
+    RECORD_TYPES, Account, Activity, ActivityKind, Bid, BidRole, BidRoleName, BidStage, Contact, InfluenceLevel, Level, Record,
     Relationship, Rep, RepRole, StrategicFit, TeamMember, Tier, Unit,
 )
 
@@ -198,7 +198,7 @@ def read_export(directory: Path) -> tuple[dict[str, list[tuple[int, Row]]], list
         text = decode(path.name, path.read_bytes(), issues, notes)
         if text is None:
             continue
-        rows = _csv_rows(path.name, text, issues, budget, delimiter(text))
+        rows = csv_rows(path.name, text, issues, budget, delimiter(text))
         header = next(rows, None)
         if header is None:
             continue
@@ -217,6 +217,12 @@ def read_export(directory: Path) -> tuple[dict[str, list[tuple[int, Row]]], list
 
 def _slug(text: str) -> str:
     return re.sub(r"[\s/\\;]+", "-", text.strip()).strip("-")
+
+
+def _person(row: Row) -> str:
+    """A contact's or user's name: ``Name``, or ``FirstName LastName`` when the export has no ``Name``."""
+    return row.get("Name", "").strip() or " ".join(p for p in (row.get("FirstName", "").strip(),
+                                                                row.get("LastName", "").strip()) if p)
 
 
 def _day(text: str) -> str:
@@ -311,10 +317,8 @@ def map_export(export: dict[str, list[tuple[int, Row]]], mapping: Mapping) -> tu
             if not unit:
                 unit = unit_ids[(account, department)] = f"{account}-{_slug(department)}"
                 units.rows.append((line, {"id": unit, "account_id": account, "name": department, "kind": "department"}))
-        name = r.get("Name", "").strip() or " ".join(p for p in (r.get("FirstName", "").strip(),
-                                                                   r.get("LastName", "").strip()) if p)
         contacts.rows.append((line, {
-            "id": r.get("Id", ""), "account_id": account, "unit_id": unit, "name": name, "title": r.get("Title", ""),
+            "id": r.get("Id", ""), "account_id": account, "unit_id": unit, "name": _person(r), "title": r.get("Title", ""),
             "level": m.value("level", f"Contact.{level}", r.get(level, "")) if level else "",
             "reports_to": r.get("ReportsToId", ""), "email": r.get("Email", ""),
         }))
@@ -336,10 +340,8 @@ def map_export(export: dict[str, list[tuple[int, Row]]], mapping: Mapping) -> tu
     for line, r in rows.get("User", []):
         roles = team_roles.get(r.get("Id", ""))
         role = min(roles.items(), key=lambda kv: (-kv[1], kv[0]))[0] if roles else ""
-        name = r.get("Name", "").strip() or " ".join(p for p in (r.get("FirstName", "").strip(),
-                                                                   r.get("LastName", "").strip()) if p)
         reps.rows.append((line, {
-            "id": r.get("Id", ""), "name": name, "email": r.get("Email", ""), "active": r.get("IsActive", ""),
+            "id": r.get("Id", ""), "name": _person(r), "email": r.get("Email", ""), "active": r.get("IsActive", ""),
             "role": m.value("rep_role", "AccountTeamMember.TeamMemberRole", role) if role else "",
             "level": m.value("rep_level", f"User.{rep_level}", r.get(rep_level, "")) if rep_level else "",
         }))
@@ -410,17 +412,14 @@ def map_export(export: dict[str, list[tuple[int, Row]]], mapping: Mapping) -> tu
     for t in tables:
         made[t.record_type.FILE] += len(t.rows)
     report = m.report({f"{name}.csv": len(items) for name, items in export.items()},
-                      {t.FILE: made[t.FILE] for t in _ORDER if made[t.FILE]})
+                      {t.FILE: made[t.FILE] for t in RECORD_TYPES if made[t.FILE]})
     return [t for t in tables if t.rows], report
-
-
-_ORDER = (Account, Unit, Contact, Rep, TeamMember, Relationship, Bid, BidRole, Activity)
 
 
 def to_source(tables: Iterable[Table], partial: bool = True) -> Source:
     """Check the mapped rows with the import's checks (``fileformat.read_table``):
     problems name the Salesforce file and line they came from."""
-    reading = _Reading(partial)
+    reading = Reading(partial)
     for t in tables:
         header = columns(t.record_type)
         read_table(reading, t.record_type, t.where, t.where,

@@ -26,12 +26,12 @@ from typing import Any
 
 from graphcrm.audit import AuditEntry
 from graphcrm.errors import GraphcrmError, InputError, Issue
-from graphcrm.fileformat import FILES, MAX_ROWS, Source, _field, _Reading, columns, read_table
+from graphcrm.fileformat import FILES, MAX_ROWS, Reading, Source, columns, list_name, read_table
 from graphcrm.model import RECORD_TYPES, Dataset
 
 __all__ = ["read_xlsx", "write_xlsx", "cell_text"]
 
-SHEETS = {_field(t): t for t in FILES.values()}
+SHEETS = {list_name(t): t for t in FILES.values()}
 """Each sheet name (an import file's name without ``.csv``, or ``audit``) and its record type."""
 _DAY = "yyyy-mm-dd"
 MAX_CELL = 32_767
@@ -63,7 +63,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _rows(sheet: Any, where: str, reading: _Reading, budget: list[int]) -> Iterator[tuple[int, list[str]]]:
+def _rows(sheet: Any, where: str, reading: Reading, budget: list[int]) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells as text) of a sheet: the header without its trailing empty
     cells, then each row cut to the header's width when the cells past it are empty
     (a spreadsheet's ragged right edge); at most ``budget[0]`` rows after the header."""
@@ -99,7 +99,7 @@ def read_xlsx(path: Path, max_rows: int | None = None, partial: bool = False) ->
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as e:
         raise InputError([Issue(path.name, None, None, None, f"is not an Excel workbook (.xlsx): {e}")]) from None
-    reading = _Reading(partial)
+    reading = Reading(partial)
     budget = [MAX_ROWS if max_rows is None else max_rows]
     try:
         for sheet in book.worksheets:
@@ -148,7 +148,7 @@ def write_xlsx(data: Dataset, path: Path, audit: list[AuditEntry] | None = None)
     data = data.sorted()
     tables = [(t, data.records(t)) for t in RECORD_TYPES]
     for t, records in tables + ([(AuditEntry, audit)] if audit is not None else []):
-        sheet = book.create_sheet(_field(t))
+        sheet = book.create_sheet(list_name(t))
         names = columns(t)
         sheet.append(names)
         for record in records:
