@@ -244,7 +244,18 @@ def _validate(record_type: type[Record], raw: dict[str, Any], where: str,
     return record
 
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _gb2312_text(text: str) -> bool:
+    """Whether text read as GB18030 has non-ASCII characters and all of them are in
+    GB2312 (the common Chinese characters and punctuation): Latin-1 or Windows-1252
+    bytes (``Müller``) that happen to decode as GB18030 give rare extension characters."""
+    chars = {c for c in text if c > "\x7f"}
+    try:
+        "".join(chars).encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return bool(chars)
 SAVE_AS_UTF8 = ("save it as UTF-8: in Excel, File > Save As > \"CSV UTF-8 (Comma delimited)\"; "
                 "in LibreOffice, tick \"Edit filter settings\" and choose Unicode (UTF-8)")
 
@@ -254,8 +265,9 @@ def decode(name: str, data: bytes, issues: list[Issue], notes: list[str]) -> str
 
     UTF-8 (with or without a BOM) and UTF-16 with a BOM (Excel's "Unicode text")
     are read as they are. Other bytes are read as GB18030 (which includes GBK, what
-    Chinese Excel saves as "CSV") when they decode strictly *and* hold Chinese
-    text, with a note saying so; anything else is refused with how to save as UTF-8.
+    Chinese Excel saves as "CSV") when they decode strictly *and* their non-ASCII
+    characters are all GB2312's (Chinese text), with a note saying so; anything else
+    is refused with how to save as UTF-8.
 
     >>> notes = []
     >>> decode("a.csv", "id,name\n1,王\n".encode("gbk"), [], notes), notes
@@ -276,7 +288,7 @@ def decode(name: str, data: bytes, issues: list[Issue], notes: list[str]) -> str
                 text = data.decode("gb18030")
             except UnicodeDecodeError:
                 text = None
-            if text is None or not _CJK.search(text):
+            if text is None or not _gb2312_text(text):
                 line = data[: e.start].count(b"\n") + 1
                 issues.append(Issue(name, line, None, None, f"is not UTF-8 text; {SAVE_AS_UTF8}"))
                 return None
@@ -315,7 +327,7 @@ def delimiter(text: str) -> str:
 
 
 def csv_rows(name: str, text: str, issues: list[Issue], budget: list[int],
-              sep: str = ",") -> Iterator[tuple[int, list[str]]]:
+             sep: str = ",") -> Iterator[tuple[int, list[str]]]:
     """(first line, cells) of each CSV record: the header and at most ``budget[0]``
     rows after it (``budget[0]`` goes down by the rows read; to -1 when more were left)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=sep)
@@ -407,9 +419,6 @@ def read_table(reading: Reading, record_type: type[Record] | type[AuditEntry], w
                             f"(expected: {', '.join(known)}){hint}"))
     if len(bad) > 10:
         issues.append(Issue(where, header[0], None, None, f"has {len(bad) - 10} more unknown columns"))
-    if len(names) == 1 and bad and (";" in names[0] or "\t" in names[0]):
-        issues.append(Issue(where, header[0], None, None, "has one column only: separate the cells with commas "
-                            "(a CSV file whose header has no comma may use ; or TAB throughout instead)"))
     for n in sorted(dupes):
         issues.append(Issue(where, header[0], None, n, "appears twice in the header"))
     missing = [n for n, f in record_type.model_fields.items() if f.is_required() and n not in names]

@@ -37,7 +37,8 @@ Rules for every file:
 - An empty cell means "not given".
 - Text is UTF-8 (a BOM is allowed). A file in UTF-16 with a BOM (Excel's "Unicode
   text") is read as such; one that is not UTF-8 but reads as GB18030/GBK (what Chinese
-  Excel saves as "CSV") and holds Chinese text is read as GB18030, with a note. Any
+  Excel saves as "CSV") with only common (GB2312) Chinese characters is read as
+  GB18030, with a note. Any
   other file is refused with how to save it as UTF-8 (Excel: *CSV UTF-8 (Comma
   delimited)*).
 - Cells are separated by `,`. A file whose header line has no `,` but a `;` (what
