@@ -23,7 +23,8 @@ from graphcrm.schema import target as target_of
 from graphcrm.store.port import GraphStore, Progress
 from graphcrm.store.writes import COUNT_FROM
 
-__all__ = ["load", "load_source", "named_ids", "check_references", "reference_issues", "check_moves", "check_hierarchies", "new_history"]
+__all__ = ["load", "load_source", "named_ids", "check_references", "reference_issues", "check_moves",
+           "check_hierarchies", "new_history"]
 
 FUTURE_SLACK = dt.timedelta(minutes=5)
 """How far ahead of this machine's clock a restored entry may be (another's clock)."""
@@ -310,7 +311,6 @@ def load(path: Path, store: GraphStore, dry_run: bool = False,
     """
     with paused_gc():
         source = read_path(Path(path), partial=True)
-        for note in source.notes:
-            if notify is not None:
-                notify(note)
+        for note in source.notes if notify is not None else ():
+            notify(note)
         return load_source(source, store, dry_run, progress, actor=actor)

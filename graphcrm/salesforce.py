@@ -44,6 +44,7 @@ files and ``to_source`` checks the mapped rows with the import's own checks
 
 from __future__ import annotations
 
+import csv
 import re
 import tomllib
 from collections import Counter
@@ -183,8 +184,6 @@ class Table:
 def read_export(directory: Path) -> tuple[dict[str, list[tuple[int, Row]]], list[str]]:
     """The rows of each Salesforce file of an export directory, keyed by object
     name, with the reader's notes (encoding, delimiter). Raises ``InputError``."""
-    import csv
-
     csv.field_size_limit(MAX_FIELD)
     issues, notes = Issues(), []
     tables: dict[str, list[tuple[int, Row]]] = {}
@@ -202,7 +201,7 @@ def read_export(directory: Path) -> tuple[dict[str, list[tuple[int, Row]]], list
         header = next(rows, None)
         if header is None:
             continue
-        if "Id" not in header[1] and name not in ("AccountTeamMember",):
+        if "Id" not in header[1]:
             issues.append(Issue(path.name, 1, None, "Id", "required column is missing (is this a Salesforce export?)"))
             continue
         names = header[1]

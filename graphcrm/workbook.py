@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,8 +92,6 @@ def _rows(sheet: Any, where: str, reading: Reading, budget: list[int]) -> Iterat
 def read_xlsx(path: Path, max_rows: int | None = None, partial: bool = False) -> Source:
     """Read an ``.xlsx`` workbook of the import format (one sheet per import file;
     each optional). Raises ``InputError`` as ``fileformat.read_csv_dir`` does."""
-    import zipfile
-
     import openpyxl
 
     try:

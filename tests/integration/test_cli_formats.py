@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 from graphcrm.format_reference import reference
 
