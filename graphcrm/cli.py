@@ -130,15 +130,19 @@ def _counts_table(counts: dict[str, int], title: str) -> Table:
     return table
 
 
+def _note(text: str) -> None:
+    err.print(f"[yellow]note:[/yellow] {escape(text)}", highlight=False)
+
+
 @app.command("load")
 def load_cmd(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A directory of import CSV files, or one .json file.")],
+    path: Annotated[Path, typer.Argument(help="A directory of import CSV files, one .json file or one .xlsx workbook.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")] = False,
 ) -> None:
     """Validate and load the import format, all or nothing."""
     with _store(_db(ctx)) as store, _progress_bar("loading") as advance:
-        counts = load(path, store, dry_run=dry_run, progress=advance, actor=Actor.os_user("cli load"))
+        counts = load(path, store, dry_run=dry_run, progress=advance, actor=Actor.os_user("cli load"), notify=_note)
     verb = "valid; nothing written (dry run)" if dry_run else f"loaded into {describe(_db(ctx))}"
     out.print(_counts_table(counts, escape(f"{path}: {verb}")))
 
@@ -161,25 +165,108 @@ def generate_cmd(
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
+    graphml = "graphml"
+    gexf = "gexf"
+    neo4j_admin = "neo4j-admin"
+
+
+_GRAPH_FORMATS = (ExportFormat.graphml, ExportFormat.gexf, ExportFormat.neo4j_admin)
+
+
+def _export_file(target: Path, suffix: str) -> Path:
+    """The file to write: ``target`` itself, or ``graphcrm.<suffix>`` in it when it is a directory."""
+    return target / f"graphcrm.{suffix}" if target.is_dir() or not target.suffix else target
 
 
 @app.command("export")
 def export_cmd(
     ctx: typer.Context,
-    target: Annotated[Path, typer.Argument(help="Directory to write (csv), or file or directory (json).")],
-    format: Annotated[ExportFormat, typer.Option("--format", help="csv: one file per kind; json: one file.")]
-    = ExportFormat.csv,
+    target: Annotated[Path, typer.Argument(help="Directory to write (csv, neo4j-admin), or file or directory "
+                                                "(json, xlsx, graphml, gexf).")],
+    format: Annotated[ExportFormat, typer.Option(
+        "--format", help="csv: one file per kind; json: one file; xlsx: one sheet per kind (these three load "
+                         "back); graphml, gexf: the graph for Gephi or yEd; neo4j-admin: the CSV files of "
+                         "neo4j-admin database import.")] = ExportFormat.csv,
+    account: Annotated[Optional[str], typer.Option(
+        "--account", help="Only this account's graph (graphml, gexf, neo4j-admin).")] = None,
 ) -> None:
-    """Write the whole store back in the import format, with its audit trail."""
+    """Write the whole store back in the import format (with its audit trail), or as graph files."""
+    from graphcrm import graphfiles
+
+    if account is not None and format not in _GRAPH_FORMATS:
+        raise typer.BadParameter("only the graph formats (graphml, gexf, neo4j-admin) take --account",
+                                 param_hint="--account")
     with _store(_read_db(ctx)) as store:
-        data, trail = store.snapshot()
+        if account is not None:
+            data, trail = store.account_data(account), None
+            if data is None:
+                raise NotFound("account", account)
+        elif format in _GRAPH_FORMATS:
+            data, trail = store.export(), None
+        else:
+            data, trail = store.snapshot()
     if format is ExportFormat.csv:
         written = fileformat.write_csv_dir(data, target, trail)
-        out.print(f"wrote {len(written)} files to {target}")
+        out.print(f"wrote {len(written)} files to {escape(str(target))}")
+    elif format is ExportFormat.neo4j_admin:
+        written = graphfiles.write_neo4j_admin(data, target)
+        out.print(f"wrote {len(written)} files to {escape(str(target))}; load them into an empty database with:")
+        sys.stdout.write(f"  cd {target} && {graphfiles.neo4j_admin_command(written)}\n")
     else:
-        path = target / "graphcrm.json" if target.is_dir() or not target.suffix else target
-        fileformat.write_json(data, path, trail)
-        out.print(f"wrote {path}")
+        path = _export_file(target, format.value)
+        if format is ExportFormat.json:
+            fileformat.write_json(data, path, trail)
+        elif format is ExportFormat.xlsx:
+            from graphcrm.workbook import write_xlsx
+
+            write_xlsx(data, path, trail)
+        elif format is ExportFormat.graphml:
+            graphfiles.write_graphml(data, path)
+        else:
+            graphfiles.write_gexf(data, path)
+        out.print(f"wrote {escape(str(path))}")
+
+
+import_app = typer.Typer(help="Bring data from other systems into the store (all or nothing, as load).",
+                         no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("salesforce")
+def import_salesforce(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="A Salesforce data export: Account.csv, Contact.csv, User.csv, "
+                                                   "AccountTeamMember.csv, Opportunity.csv, "
+                                                   "OpportunityContactRole.csv, Event.csv, Task.csv.")],
+    mapping: Annotated[Optional[Path], typer.Option(
+        "--mapping", help="A TOML file of fields and picklist values, laid over the default mapping.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Map and validate only; write nothing.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Map a Salesforce data export into the import format and load it, all or nothing."""
+    from graphcrm import salesforce
+    from graphcrm.importer import load_source
+
+    rules = salesforce.load_mapping(mapping)
+    export, notes = salesforce.read_export(directory)
+    for note in notes:
+        _note(note)
+    tables, report = salesforce.map_export(export, rules)
+    _emit(report, json, report_text.mapping)
+    source = salesforce.to_source(tables)
+    with _store(_db(ctx)) as store, _progress_bar("loading") as advance:
+        counts = load_source(source, store, dry_run, advance, actor=Actor.os_user("cli import salesforce"))
+    verb = "valid; nothing written (dry run)" if dry_run else f"loaded into {describe(_db(ctx))}"
+    (err if json else out).print(_counts_table(counts, escape(f"{directory}: {verb}")))
+
+
+@app.command("format")
+def format_cmd() -> None:
+    """Print the import format: every file, column, type and allowed value (docs/format.md)."""
+    from graphcrm.format_reference import reference
+
+    sys.stdout.write(reference())
 
 
 def _as_of(value: Optional[str]) -> dt.date:

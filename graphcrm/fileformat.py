@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import json
 import re
@@ -55,7 +56,8 @@ from graphcrm.model import RECORD_TYPES, Dataset, Record
 
 __all__ = [
     "Source", "read_path", "read_csv_dir", "read_json", "read_document", "read_zip", "write_csv_dir",
-    "read_upload", "write_json", "document", "FILES", "formula_like",
+    "read_upload", "write_json", "document", "FILES", "formula_like", "Reading", "read_table", "csv_rows",
+    "decode", "delimiter", "list_name", "columns",
 ]
 
 FILES: dict[str, type[Record] | type[AuditEntry]] = {**{t.FILE: t for t in RECORD_TYPES}, AuditEntry.FILE: AuditEntry}
@@ -77,7 +79,7 @@ _ESCAPED = frozenset("=+-@\t\r'")
 _FORMULA_SIGNS = frozenset("=+-@")
 # Where a cell of CSV text may start with ' (possibly inside quotes): a cheap
 # test whether a file needs the reader's undoing at all.
-_QUOTED_FORMULA = re.compile(r"""(?:\A|[,\r\n])"?'""")
+_QUOTED_FORMULA = re.compile(r"""(?:\A|[,;\t\r\n])"?'""")
 
 
 def formula_like(text: str) -> bool:
@@ -110,6 +112,14 @@ class Source:
     places: dict[str, list[tuple[str, int | None, int | None]]] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     """Audit entries of an exported trail (``places["audit"]`` says where each is)."""
+    notes: list[str] = field(default_factory=list)
+    """What the reader guessed and the user should know (an encoding, a delimiter)."""
+    issues: Issues | None = None
+    """With ``partial=True``: the problems found while reading (the records that
+    passed are in ``data``), for the importer to add reference problems to."""
+    failed: dict[str, set[str] | None] = field(default_factory=dict)
+    """With ``partial=True``: per Dataset field, the ids of rows that failed (None:
+    the whole file was unreadable), so references to them are not reported twice."""
 
     def issue(self, field_name: str, index: int, column: str | None, message: str) -> Issue:
         where, line, item = self.places[field_name][index]
@@ -121,20 +131,25 @@ def columns(record_type: type[Record]) -> list[str]:
     return list(record_type.model_fields)
 
 
-def read_path(path: Path) -> Source:
-    """Read a directory of CSV files or a ``.json`` file. Raises ``InputError``."""
+def read_path(path: Path, partial: bool = False) -> Source:
+    """Read a directory of CSV files, a ``.json`` file or an ``.xlsx`` workbook
+    (``graphcrm.workbook``). Raises ``InputError`` (``partial``: as ``read_csv_dir``)."""
     try:
         if path.is_dir():
-            return read_csv_dir(path)
+            return read_csv_dir(path, partial=partial)
         if path.is_file() and path.suffix.lower() == ".json":
-            return read_json(path)
+            return read_json(path, partial)
+        if path.is_file() and path.suffix.lower() == ".xlsx":
+            from graphcrm.workbook import read_xlsx
+
+            return read_xlsx(path, partial=partial)
         exists = path.exists()
     except OSError as e:  # a name too long, a loop of links, …
         raise InputError([Issue(str(path), None, None, None, f"cannot be read: {e.strerror or e}")]) from None
     if not exists:
         raise InputError([Issue(str(path), None, None, None, "no such file or directory")])
     raise InputError([Issue(str(path), None, None, None,
-                            "expected a directory of CSV files or a .json file")])
+                            "expected a directory of CSV files, a .json file or an .xlsx workbook")])
 
 
 # --- reading ---------------------------------------------------------------------
@@ -159,6 +174,24 @@ def _describe(error: dict[str, Any]) -> tuple[str | None, str]:
     return field, message if len(message) <= 400 else f"{message[:380]}… ({len(message)} characters)"
 
 
+def _did_you_mean(given: str, allowed: list[str]) -> str:
+    """`` (did you mean 'x'?)`` for a value close to one allowed, else ``""``: the
+    same but for case, spaces or hyphens (``'Decision Maker'`` → ``decision_maker``),
+    else the closest by ``difflib`` (``'brnach'`` → ``branch``).
+
+    >>> _did_you_mean("HQ", ["hq", "branch"]), _did_you_mean("account manager", ["account_manager"])
+    (" (did you mean 'hq'?)", " (did you mean 'account_manager'?)")
+    >>> _did_you_mean("director", ["executive", "senior", "middle", "staff"])
+    ''
+    """
+    folded = {re.sub(r"[\s\-]+", "_", a.strip().casefold()): a for a in allowed}
+    match = folded.get(re.sub(r"[\s\-]+", "_", given.strip().casefold()))
+    if match is None:
+        close = difflib.get_close_matches(given, allowed, n=1, cutoff=0.75)
+        match = close[0] if close else None
+    return f" (did you mean {match!r}?)" if match is not None and match != given else ""
+
+
 def _explain(error: dict[str, Any]) -> tuple[str | None, str]:
     loc = [str(p) for p in error["loc"]]
     field = loc[0] if loc else None
@@ -168,7 +201,9 @@ def _explain(error: dict[str, Any]) -> tuple[str | None, str]:
     if kind == "extra_forbidden":
         return field, "is not a known field"
     if kind == "enum":
-        return field, f"must be one of {ctx.get('expected', '').replace(chr(39), '')}, got {_short(got)}"
+        expected = ctx.get("expected", "")
+        hint = _did_you_mean(got, re.findall(r"'([^']*)'", expected)) if isinstance(got, str) else ""
+        return field, f"must be one of {expected.replace(chr(39), '')}, got {_short(got)}{hint}"
     if kind in ("int_parsing", "int_from_float", "int_type"):
         return field, f"must be a whole number, got {_short(got)}"
     if kind in ("float_parsing", "float_type", "finite_number"):
@@ -209,7 +244,63 @@ def _validate(record_type: type[Record], raw: dict[str, Any], where: str,
     return record
 
 
-def _csv_text(path: Path, issues: list[Issue]) -> str | None:
+
+
+def _gb2312_text(text: str) -> bool:
+    """Whether text read as GB18030 has non-ASCII characters and all of them are in
+    GB2312 (the common Chinese characters and punctuation): Latin-1 or Windows-1252
+    bytes (``Müller``) that happen to decode as GB18030 give rare extension characters."""
+    chars = {c for c in text if c > "\x7f"}
+    try:
+        "".join(chars).encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return bool(chars)
+SAVE_AS_UTF8 = ("save it as UTF-8: in Excel, File > Save As > \"CSV UTF-8 (Comma delimited)\"; "
+                "in LibreOffice, tick \"Edit filter settings\" and choose Unicode (UTF-8)")
+
+
+def decode(name: str, data: bytes, issues: list[Issue], notes: list[str]) -> str | None:
+    r"""The text of a file's bytes, or None after adding why it cannot be read.
+
+    UTF-8 (with or without a BOM) and UTF-16 with a BOM (Excel's "Unicode text")
+    are read as they are. Other bytes are read as GB18030 (which includes GBK, what
+    Chinese Excel saves as "CSV") when they decode strictly *and* their non-ASCII
+    characters are all GB2312's (Chinese text), with a note saying so; anything else
+    is refused with how to save as UTF-8.
+
+    >>> notes = []
+    >>> decode("a.csv", "id,name\n1,王\n".encode("gbk"), [], notes), notes
+    ('id,name\n1,王\n', ['a.csv: read as GB18030/GBK (not UTF-8)'])
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            issues.append(Issue(name, None, None, None, f"is not valid UTF-16 text; {SAVE_AS_UTF8}"))
+            return None
+        notes.append(f"{name}: read as UTF-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            try:
+                text = data.decode("gb18030")
+            except UnicodeDecodeError:
+                text = None
+            if text is None or not _gb2312_text(text):
+                line = data[: e.start].count(b"\n") + 1
+                issues.append(Issue(name, line, None, None, f"is not UTF-8 text; {SAVE_AS_UTF8}"))
+                return None
+            notes.append(f"{name}: read as GB18030/GBK (not UTF-8)")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        issues.append(Issue(name, line, None, None, "contains a NUL byte"))
+        return None
+    return text
+
+
+def _csv_text(path: Path, issues: list[Issue], notes: list[str]) -> str | None:
     """The text of a CSV file, or None after adding why it cannot be read."""
     try:
         if not path.is_file():
@@ -219,23 +310,27 @@ def _csv_text(path: Path, issues: list[Issue]) -> str | None:
     except OSError as e:  # a dangling link, no permission, …
         issues.append(Issue(path.name, None, None, None, f"cannot be read: {e.strerror or e}"))
         return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        issues.append(Issue(path.name, line, None, None, "is not UTF-8 text"))
-        return None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        issues.append(Issue(path.name, line, None, None, "contains a NUL byte"))
-        return None
-    return text
+    return decode(path.name, data, issues, notes)
 
 
-def _csv_rows(name: str, text: str, issues: list[Issue], budget: list[int]) -> Iterator[tuple[int, list[str]]]:
+def delimiter(text: str) -> str:
+    r"""The cell delimiter of CSV text, from its header line: ``,`` unless the header
+    has no comma and has a ``;`` (European Excel's "CSV") or a TAB (tab-separated).
+
+    >>> delimiter("id;name;tier\n"), delimiter("id\tname\n"), delimiter("id,name;x\n"), delimiter("id\n")
+    (';', '\t', ',', ',')
+    """
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    return ";" if ";" in header else "\t" if "\t" in header else ","
+
+
+def csv_rows(name: str, text: str, issues: list[Issue], budget: list[int],
+             sep: str = ",") -> Iterator[tuple[int, list[str]]]:
     """(first line, cells) of each CSV record: the header and at most ``budget[0]``
     rows after it (``budget[0]`` goes down by the rows read; to -1 when more were left)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=sep)
     start, n = 1, 0
     try:
         for n, cells in enumerate(islice(reader, budget[0] + 1), 1):
@@ -259,77 +354,138 @@ def _unquote(cell: str) -> str:
     return cell[1:] if cell[:1] == "'" and formula_like(cell[1:]) else cell
 
 
-def read_csv_dir(directory: Path, max_rows: int | None = None) -> Source:
+class Reading:
+    """What reading one import collects: the records of each list, where each came
+    from, the ids of rows that failed, the problems and the notes."""
+
+    def __init__(self, partial: bool):
+        self.partial = partial
+        self.issues = Issues()
+        self.notes: list[str] = []
+        self.lists: dict[str, list[Record]] = {}
+        self.places: dict[str, list[tuple[str, int | None, int | None]]] = {}
+        self.failed: dict[str, set[str] | None] = {}
+
+    def start(self, record_type: type[Record] | type[AuditEntry]) -> str:
+        """The list of ``record_type``, begun (once: several tables may add to it)."""
+        key = list_name(record_type)
+        self.lists.setdefault(key, [])
+        self.places.setdefault(key, [])
+        self.failed.setdefault(key, set())
+        return key
+
+    def keep(self, record: Record | None, raw: dict[str, Any], keys: _Keys, key: str, failed: set[str],
+             place: tuple[str, int | None, int | None]) -> None:
+        """Keep a validated record with its place, unless its key was seen; for a row
+        that failed, note its id (``Source.failed``). Unless partial, nothing is kept
+        after the first problem: nothing will be loaded, and a million bad rows must
+        not cost a million records."""
+        if record is None:
+            if isinstance(raw.get("id"), str):
+                failed.add(raw["id"])
+        elif keys.first(record, *place, self.issues) and (self.partial or not self.issues):
+            self.lists[key].append(record)
+            self.places[key].append(place)
+
+    def finish(self) -> Source:
+        """The records read, or raise every issue (the first of each kind); with
+        ``partial``, the records that passed and the issues, for the importer."""
+        if self.issues and not self.partial:
+            raise InputError(self.issues)
+        audit = self.lists.pop(AUDIT, [])
+        return Source(Dataset(**self.lists), self.places, audit, self.notes, self.issues if self.partial else None,
+                      self.failed)
+
+
+def read_table(reading: Reading, record_type: type[Record] | type[AuditEntry], where: str, what: str,
+               rows: Iterator[tuple[int, list[str]]], unquote: bool = False) -> None:
+    """Check one table of the import format — a CSV file, a sheet — and keep its
+    records: the header (first row) names known columns, once each, the required
+    ones all; then every row is validated. ``where`` names the table in messages
+    (``contacts.csv``, ``book.xlsx: contacts``), ``what`` in the column message.
+    This is the one place where rows are checked, whatever the file format."""
+    issues = reading.issues
+    key = reading.start(record_type)
+    header = next(rows, None)
+    if header is None:
+        return
+    names = [_unquote(n) for n in header[1]] if unquote else header[1]
+    known = columns(record_type)
+    bad = [n for n in names if n not in known]
+    dupes = [n for n, k in Counter(names).items() if k > 1 and n in known]
+    for n in bad[:10]:
+        hint = _did_you_mean(n, known)
+        issues.append(Issue(where, header[0], None, _name(n), f"is not a column of {what} "
+                            f"(expected: {', '.join(known)}){hint}"))
+    if len(bad) > 10:
+        issues.append(Issue(where, header[0], None, None, f"has {len(bad) - 10} more unknown columns"))
+    for n in sorted(dupes):
+        issues.append(Issue(where, header[0], None, n, "appears twice in the header"))
+    missing = [n for n, f in record_type.model_fields.items() if f.is_required() and n not in names]
+    for n in missing:
+        issues.append(Issue(where, header[0], None, n, "required column is missing"))
+    if bad or dupes or missing:
+        reading.failed[key] = None  # nothing of it was read: references to it are not checked
+        for _ in rows:  # still count the rows against the limit
+            pass
+        return
+    width, failed = len(names), reading.failed[key]
+    if failed is None:  # another table of this list could not be read
+        failed = set()
+    keys = _Keys(record_type)
+    ids = {n for n in names if n in _REFERENCE_COLUMNS}  # repeated across files: share them
+    for line, cells in rows:  # the hot loop
+        if len(cells) != width:
+            if any(cells):  # not a blank line
+                issues.append(Issue(where, line, None, None, f"has {len(cells)} cells, the header has {width}"))
+            continue
+        if unquote:
+            cells = [_unquote(v) for v in cells]
+        raw = {n: intern(v) if n in ids else v for n, v in zip(names, cells) if v}
+        if not raw:
+            continue  # a line of empty cells
+        reading.keep(_validate(record_type, raw, where, line, None, issues), raw, keys, key, failed, (where, line, None))
+
+
+def read_csv_dir(directory: Path, max_rows: int | None = None, partial: bool = False) -> Source:
     """Read every import CSV file of a directory (each is optional).
 
     Raises ``InputError`` listing every problem: unknown files or columns,
     rows that break the model, duplicated keys, more than ``max_rows``
-    (default ``MAX_ROWS``) rows in all.
+    (default ``MAX_ROWS``) rows in all. With ``partial``, the problems of rows
+    come back in ``Source.issues`` with the records that passed instead.
+    A file in GB18030/GBK or UTF-16 (``decode``), or delimited by ``;`` or TAB
+    (``delimiter``), is read with a note in ``Source.notes``.
     """
     csv.field_size_limit(MAX_FIELD)
-    issues = Issues()
-    lists: dict[str, list[Record]] = {}
-    places: dict[str, list[tuple[str, int | None, int | None]]] = {}
+    reading = Reading(partial)
+    issues = reading.issues
     budget = [MAX_ROWS if max_rows is None else max_rows]
     for path in sorted(directory.iterdir()):
         if path.suffix.lower() != ".csv":
             continue
         record_type = FILES.get(path.name)
         if record_type is None:
+            hint = _did_you_mean(path.name, list(FILES))
             issues.append(Issue(path.name, None, None, None,
-                                f"is not an import file (expected one of: {', '.join(FILES)})"))
+                                f"is not an import file (expected one of: {', '.join(FILES)}){hint}"))
             continue
         if budget[0] < 0:
             break  # the row limit is reached: the rest is not read
-        key = _field(record_type)
-        lists[key], places[key] = [], []
-        text = _csv_text(path, issues)
+        text = _csv_text(path, issues, reading.notes)
         if text is None:
+            reading.failed[reading.start(record_type)] = None
             continue
+        sep = delimiter(text)
+        if sep != ",":
+            reading.notes.append(f"{path.name}: read with {'TAB' if sep == chr(9) else sep} as the delimiter")
         unquote = "'" in text and _QUOTED_FORMULA.search(text) is not None
-        rows = _csv_rows(path.name, text, issues, budget)
-        header = next(rows, None)
-        if header is None:
-            continue
-        names = [_unquote(n) for n in header[1]] if unquote else header[1]
-        known = columns(record_type)
-        bad = [n for n in names if n not in known]
-        dupes = [n for n, k in Counter(names).items() if k > 1 and n in known]
-        for n in bad[:10]:
-            issues.append(Issue(path.name, 1, None, _name(n), f"is not a column of {path.name} "
-                                f"(expected: {', '.join(known)})"))
-        if len(bad) > 10:
-            issues.append(Issue(path.name, 1, None, None, f"has {len(bad) - 10} more unknown columns"))
-        for n in sorted(dupes):
-            issues.append(Issue(path.name, 1, None, n, "appears twice in the header"))
-        missing = [n for n, f in record_type.model_fields.items() if f.is_required() and n not in names]
-        for n in missing:
-            issues.append(Issue(path.name, 1, None, n, "required column is missing"))
-        if bad or dupes or missing:
-            for _ in rows:  # still count the rows against the limit
-                pass
-            continue
-        name, width, records, where = path.name, len(names), lists[key], places[key]  # hot loop below
-        keys = _Keys(record_type)
-        ids = {n for n in names if n in _REFERENCE_COLUMNS}  # repeated across files: share them
-        for line, cells in rows:
-            if len(cells) != width:
-                if any(cells):  # not a blank line
-                    issues.append(Issue(name, line, None, None, f"has {len(cells)} cells, the header has {width}"))
-                continue
-            if unquote:
-                cells = [_unquote(v) for v in cells]
-            raw = {n: intern(v) if n in ids else v for n, v in zip(names, cells) if v}
-            if not raw:
-                continue  # a line of empty cells
-            record = _validate(record_type, raw, name, line, None, issues)
-            if record is not None and keys.first(record, name, line, None, issues) and not issues:
-                records.append(record)  # after a problem nothing will be loaded: no more records are kept
-                where.append((name, line, None))
-    return _finish(lists, places, issues)
+        read_table(reading, record_type, path.name, path.name, csv_rows(path.name, text, issues, budget, sep),
+                   unquote)
+    return reading.finish()
 
 
-def read_zip(content: bytes, max_rows: int | None = None, name: str = "upload") -> Source:
+def read_zip(content: bytes, max_rows: int | None = None, name: str = "upload", partial: bool = False) -> Source:
     """Read a zip of import CSV files (an upload): at most ``MAX_ZIP_MEMBERS`` files
     unpacking to at most ``MAX_UNZIPPED`` bytes, none encrypted, each under its
     base name only (never a path from the archive), then as ``read_csv_dir``.
@@ -359,26 +515,26 @@ def read_zip(content: bytes, max_rows: int | None = None, name: str = "upload") 
                 (Path(tmp) / base).write_bytes(archive.read(info))
             except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, RuntimeError, ValueError) as e:
                 raise refuse(base, f"cannot be unpacked: {e}") from None
-        return read_csv_dir(Path(tmp), max_rows)
+        return read_csv_dir(Path(tmp), max_rows, partial)
 
 
-def read_upload(content: bytes, media_type: str, max_rows: int | None = None) -> Source:
+def read_upload(content: bytes, media_type: str, max_rows: int | None = None, partial: bool = False) -> Source:
     """Read an uploaded body of the import format: ``application/json`` (one JSON
     document, as ``read_document``) or ``application/zip`` (the CSV files, as
     ``read_zip``), at most ``max_rows`` records. Raises ``InputError``."""
     if media_type == "application/zip":
-        return read_zip(content, max_rows)
+        return read_zip(content, max_rows, partial=partial)
     if media_type == "application/json":
         try:
             doc = json.loads(content)
         except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, huge ints, deep nesting
             raise InputError([Issue("body", None, None, None, f"is not valid JSON: {_short(str(e), 300)}")],
                              "the upload") from None
-        return read_document(doc, "body", max_rows)
+        return read_document(doc, "body", max_rows, partial)
     raise InputError([Issue("body", None, None, None, "send application/json or application/zip")], "the upload")
 
 
-def read_json(path: Path) -> Source:
+def read_json(path: Path, partial: bool = False) -> Source:
     """Read the single-JSON form: ``{"accounts": [...], "contacts": [...], …}``.
 
     Keys are the import file names without ``.csv``. Raises ``InputError``.
@@ -389,14 +545,14 @@ def read_json(path: Path) -> Source:
     except OSError as e:
         raise InputError([Issue(name, None, None, None, f"cannot be read: {e.strerror or e}")]) from None
     except UnicodeDecodeError:
-        raise InputError([Issue(name, None, None, None, "is not UTF-8 text")]) from None
+        raise InputError([Issue(name, None, None, None, "is not UTF-8 text (JSON is always UTF-8)")]) from None
     except json.JSONDecodeError as e:
         raise InputError([Issue(name, e.lineno, None, None, f"is not valid JSON: {e.msg}")]) from None
     except RecursionError:
         raise InputError([Issue(name, None, None, None, _TOO_DEEP.format(MAX_JSON_DEPTH))]) from None
     except ValueError:  # a number of more than 4,300 digits
         raise InputError([Issue(name, None, None, None, "has a number of more than 4300 digits")]) from None
-    return read_document(doc, name)
+    return read_document(doc, name, partial=partial)
 
 
 _TOO_DEEP = "nests deeper than {} levels (the limit)"
@@ -428,9 +584,10 @@ def _depth_issue(doc: dict, name: str) -> Issue:
     return Issue(name, None, None, None, message)
 
 
-def read_document(doc: Any, name: str = "import.json", max_rows: int | None = None) -> Source:
+def read_document(doc: Any, name: str = "import.json", max_rows: int | None = None, partial: bool = False) -> Source:
     """Validate an already parsed JSON document of the import format (at most
-    ``max_rows`` records, default ``MAX_ROWS``; ``MAX_JSON_DEPTH`` levels deep)."""
+    ``max_rows`` records, default ``MAX_ROWS``; ``MAX_JSON_DEPTH`` levels deep;
+    ``partial`` as ``read_csv_dir``'s)."""
     if not isinstance(doc, dict):
         raise InputError([Issue(name, None, None, None, "must be a JSON object of lists")])
     limit = MAX_ROWS if max_rows is None else max_rows
@@ -440,20 +597,21 @@ def read_document(doc: Any, name: str = "import.json", max_rows: int | None = No
                                 f"has {total} records, more than the limit of {limit} in one import")])
     if _too_deep(doc, MAX_JSON_DEPTH):
         raise InputError([_depth_issue(doc, name)])
-    issues = Issues()
-    lists: dict[str, list[Record]] = {}
-    places: dict[str, list[tuple[str, int | None, int | None]]] = {}
-    by_field = {_field(t): t for t in FILES.values()}
+    reading = Reading(partial)
+    issues = reading.issues
+    by_field = {list_name(t): t for t in FILES.values()}
     for key, items in doc.items():
         record_type = by_field.get(key)
         if record_type is None:
+            hint = _did_you_mean(key, list(by_field))
             issues.append(Issue(name, None, None, _name(key), f"is not a list of the import format "
-                                f"(expected: {', '.join(by_field)})"))
+                                f"(expected: {', '.join(by_field)}){hint}"))
             continue
         if not isinstance(items, list):
             issues.append(Issue(name, None, None, key, "must be a list"))
             continue
-        lists[key], places[key] = [], []
+        reading.start(record_type)
+        failed = reading.failed[key]
         where = f"{name}: {key}"
         keys = _Keys(record_type)
         for i, item in enumerate(items):
@@ -461,11 +619,8 @@ def read_document(doc: Any, name: str = "import.json", max_rows: int | None = No
                 issues.append(Issue(where, None, i, None, "must be an object"))
                 continue
             raw = {k: v for k, v in item.items() if v is not None and v != ""}
-            record = _validate(record_type, raw, where, None, i, issues)
-            if record is not None and keys.first(record, where, None, i, issues) and not issues:
-                lists[key].append(record)
-                places[key].append((where, None, i))
-    return _finish(lists, places, issues)
+            reading.keep(_validate(record_type, raw, where, None, i, issues), raw, keys, key, failed, (where, None, i))
+    return reading.finish()
 
 
 class _Keys:
@@ -489,17 +644,8 @@ class _Keys:
         return False
 
 
-def _finish(lists: dict[str, list[Record]],
-            places: dict[str, list[tuple[str, int | None, int | None]]],
-            issues: list[Issue]) -> Source:
-    """The records read, or raise every issue (the first of each kind)."""
-    if issues:
-        raise InputError(issues)
-    audit = lists.pop(AUDIT, [])
-    return Source(Dataset(**lists), places, audit)
-
-
-def _field(record_type: type[Record] | type[AuditEntry]) -> str:
+def list_name(record_type: type[Record] | type[AuditEntry]) -> str:
+    """The Dataset field (JSON list, sheet) of a record type: ``contacts``, ``audit`` …"""
     return AUDIT if record_type is AuditEntry else Dataset.field_for(record_type)
 
 

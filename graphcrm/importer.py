@@ -9,7 +9,7 @@ them all with file, line and column.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from operator import attrgetter
 from pathlib import Path
 
@@ -23,7 +23,8 @@ from graphcrm.schema import target as target_of
 from graphcrm.store.port import GraphStore, Progress
 from graphcrm.store.writes import COUNT_FROM
 
-__all__ = ["load", "load_source", "named_ids", "check_references", "check_moves", "check_hierarchies", "new_history"]
+__all__ = ["load", "load_source", "named_ids", "check_references", "reference_issues", "check_moves",
+           "check_hierarchies", "new_history"]
 
 FUTURE_SLACK = dt.timedelta(minutes=5)
 """How far ahead of this machine's clock a restored entry may be (another's clock)."""
@@ -55,7 +56,18 @@ def check_references(source: Source, store: GraphStore, scope: Collection[str] |
     store outside it are treated as missing, so the answer reveals nothing about
     them. ``reps``: likewise the reps the writer may name (None: every rep).
     """
+    issues = reference_issues(source, store, scope, reps)
+    if issues:
+        raise InputError(issues)
+
+
+def reference_issues(source: Source, store: GraphStore, scope: Collection[str] | None = None,
+                     reps: Collection[str] | None = None) -> Issues:
+    """The problems ``check_references`` raises, as a list. A reference to the id
+    of a row that failed its own checks (``Source.failed``), or into a file that
+    could not be read at all, is not reported: that row's problem already is."""
     data = source.data
+    failed = {target_of(r): source.failed.get(Dataset.field_for(target_of(r)), set()) for _, r in references()}
     targets = {t for _, _, t, _ in _REFERENCES}
     known: dict[type, dict[str, str | None]] = {
         t: {r.id: home_account(r, {}) for r in data.records(t)} for t in NODE_TYPES if t in targets}
@@ -73,9 +85,13 @@ def check_references(source: Source, store: GraphStore, scope: Collection[str] |
 
     issues = Issues()
     for field, column, target, same_account in _REFERENCES:
-        targets = known[target]
+        targets, unknown = known[target], failed[target]
+        if unknown is None:
+            continue
         for i, values in enumerate(named_ids(getattr(data, field), column)):
             for value in values:
+                if value in unknown:
+                    continue
                 if value not in targets:
                     issues.append(source.issue(field, i, column,
                                                f"no {target.__name__.lower()} with id {value!r}"))
@@ -88,8 +104,7 @@ def check_references(source: Source, store: GraphStore, scope: Collection[str] |
                             f"{targets[value]!r}, not {home!r}"))
     for field, column in _SELF_PARENTS:
         issues += _cycles(source, field, column)
-    if issues:
-        raise InputError(issues)
+    return issues
 
 
 def _cycles(source: Source, field: str, column: str) -> list[Issue]:
@@ -249,6 +264,9 @@ def load_source(source: Source, store: GraphStore, dry_run: bool = False,
     Returns the records per kind (and ``audit``: the entries it carries, if any).
     """
     with store.exclusive():
+        if source.issues:  # problems found while reading (partial): the references' in the same report
+            source.issues.extend(reference_issues(source, store, scope, reps))
+            raise InputError(source.issues)
         check_references(source, store, scope, reps)
         check_moves(source, store)
         check_hierarchies(source, store)
@@ -262,8 +280,10 @@ def load_source(source: Source, store: GraphStore, dry_run: bool = False,
 
 
 def load(path: Path, store: GraphStore, dry_run: bool = False,
-         progress: Progress | None = None, actor: Actor | None = None) -> dict[str, int]:
-    """Validate and load a directory of CSV files or a JSON file, atomically.
+         progress: Progress | None = None, actor: Actor | None = None,
+         notify: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Validate and load a directory of CSV files, a JSON file or an Excel
+    workbook, atomically. Problems of values and of references are reported together.
 
     Parameters
     ----------
@@ -276,6 +296,8 @@ def load(path: Path, store: GraphStore, dry_run: bool = False,
         Called as ``progress(rows_done, rows_total)`` while writing.
     actor : Actor, optional
         Who loads, for the audit trail (default: the OS user).
+    notify : callable, optional
+        Called with each note of the reader (an encoding or delimiter it guessed).
 
     Returns
     -------
@@ -288,4 +310,7 @@ def load(path: Path, store: GraphStore, dry_run: bool = False,
         Every problem found; nothing was written.
     """
     with paused_gc():
-        return load_source(read_path(Path(path)), store, dry_run, progress, actor=actor)
+        source = read_path(Path(path), partial=True)
+        for note in source.notes if notify is not None else ():
+            notify(note)
+        return load_source(source, store, dry_run, progress, actor=actor)

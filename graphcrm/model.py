@@ -56,7 +56,7 @@ __all__ = [
     "AgreementKind", "InfluenceKind", "BidRoleName", "InfluenceLevel",
     "Account", "Unit", "Contact", "Rep", "TeamMember", "Relationship", "Influence",
     "Bid", "BidRole", "Activity", "Agreement", "Record", "Ref", "Dataset", "RECORD_TYPES", "ApiKey",
-    "ApiRole", "kind_of", "STANCE_NAMES", "DEPTH_NAMES",
+    "ApiRole", "kind_of", "STANCE_NAMES", "DEPTH_NAMES", "FIELD_TYPES",
 ]
 
 
@@ -241,6 +241,24 @@ Strength = Annotated[float, AfterValidator(_strength)]
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 IdList = Annotated[list[Id], BeforeValidator(_ids)]
+
+FIELD_TYPES: dict[object, tuple[str, str]] = {
+    Id: ("id", "1–200 characters; no control characters, no leading or trailing space, no `/`, `\\` or `;`, "
+               "not `.` or `..`"),
+    Name: ("text", "one line, 1–500 characters"),
+    Text: ("text", "up to 10,000 characters, may span lines"),
+    Email: ("email", "x@y, up to 320 characters"),
+    Day: ("date", "YYYY-MM-DD (a date and time is refused)"),
+    Depth: ("whole number", "0–4: " + ", ".join(f"{d} {n}" for d, n in DEPTH_NAMES.items())),
+    Stance: ("whole number", "−2…2: " + ", ".join(f"{s:+d} {n}".replace("+0", "0") for s, n in STANCE_NAMES.items())),
+    Strength: ("number", "greater than 0, at most 1"),
+    Amount: ("number", "≥ 0"),
+    Currency: ("text", "three capital letters (ISO 4217: EUR, CNY …)"),
+    IdList: ("list of ids", "ids separated by `;` (empty parts are dropped)"),
+    bool: ("boolean", "`true` or `false` (also `1`/`0`, `yes`/`no`)"),
+}
+"""Each field type of the import format as (name, rule): the format reference
+(``graphcrm format``, docs/format.md) is written from these and the records' fields."""
 
 
 @dataclass(frozen=True)

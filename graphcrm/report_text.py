@@ -19,9 +19,10 @@ from graphcrm.analysis.influence import InfluenceReport
 from graphcrm.analysis.paths import WarmPath
 from graphcrm.model import STANCE_NAMES
 from graphcrm.search import FindReport
+from graphcrm.salesforce import MappingReport
 from graphcrm.services import AuditPage, PathsReport, RisksReport
 
-__all__ = ["coverage", "gaps", "influence", "risks", "departure", "paths", "audit"]
+__all__ = ["coverage", "gaps", "influence", "risks", "departure", "paths", "audit", "mapping", "find"]
 
 STATUS_STYLE = {"covered": "green", "weak": "yellow", "uncovered": "red"}
 
@@ -161,3 +162,25 @@ def find(r: FindReport) -> Iterator[RenderableType]:
     cut = [kind for kind, more in r.more.items() if more]
     if cut:
         yield _t(f"More {', '.join(cut)} hits than shown: --limit, or a longer text.", "dim")
+
+
+def mapping(report: MappingReport) -> Iterator[RenderableType]:
+    """A Salesforce mapping report: what was read and made, then what could not be mapped."""
+    counts = _table("Salesforce export → import format", "read", "rows", "made", "records")
+    read, made = list(report.read.items()), list(report.made.items())
+    for i in range(max(len(read), len(made))):
+        r, m = read[i] if i < len(read) else ("", ""), made[i] if i < len(made) else ("", "")
+        counts.add_row(_t(r[0]), _t(r[1]), _t(m[0]), _t(m[1]))
+    yield counts
+    if report.unmapped:
+        table = _table("Values the mapping does not know (add them to a --mapping file)",
+                       "kind", "field", "value", "rows", "so")
+        for u in report.unmapped:
+            table.add_row(_t(u.kind), _t(u.source), _t(u.value), _t(u.count), _t(u.outcome, "yellow"))
+        yield table
+    for title, items in (("Defaults used", report.defaults), ("Rows left out", report.skipped)):
+        if items:
+            table = _table(title, "what", "rows")
+            for c in items:
+                table.add_row(_t(c.what), _t(c.count))
+            yield table

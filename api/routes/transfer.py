@@ -35,7 +35,7 @@ async def import_data(request: Request, store: StoreDep, who: CurrentKey, dry_ru
 
 
 def _import(content: bytes, kind: str, store, dry_run: bool, max_rows: int, actor: Actor) -> dict[str, int]:
-    return load_source(read_upload(content, kind, max_rows), store, dry_run=dry_run, actor=actor)
+    return load_source(read_upload(content, kind, max_rows, partial=True), store, dry_run=dry_run, actor=actor)
 
 
 @router.get("/export", summary="The whole store in the import format (JSON)")

@@ -409,7 +409,9 @@ def test_json_error_is_located_by_list_and_index(store, tmp_path):
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InputError) as err:
         load(path, store)
-    assert [str(i) for i in err.value.issues] == ["file.json: relationships[3]: depth: must be between 0 and 4, got 7"]
+    # the value problem and the reference problem (no contact cj-3) in the same pass (issue 18)
+    assert [str(i) for i in err.value.issues] == ["file.json: relationships[2]: contact_id: no contact with id 'cj-3'",
+                                                  "file.json: relationships[3]: depth: must be between 0 and 4, got 7"]
     assert store.counts() == EMPTY
 
 
