@@ -32,10 +32,8 @@ browser:
 demo: $(STAMP)
 	$(VENV)/bin/graphcrm demo
 
-# One test worker per core (pytest-xdist), each test file on one worker: its module
-# fixtures (a seeded store, a running server) are built once.
 test: $(STAMP) $(NODE_STAMP) browser
-	$(PY) -m pytest -q -n auto --dist loadfile
+	$(PY) -m pytest -q
 
 # The CRUD Cypher of cypher/ is written from the model's declarations; run after changing them.
 cypher: $(STAMP)
