@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from api.security import API_HEADERS
 from graphcrm.access import Forbidden
 from graphcrm.errors import InputError, InUse, NotFound, StoreError
+from graphcrm.history import BeforeHistory
 
 __all__ = ["install", "problem", "BodyTooLarge", "Problem", "RESPONSES"]
 
@@ -78,6 +79,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
         return problem(404, str(exc))
+
+    @app.exception_handler(BeforeHistory)
+    async def before_history(request: Request, exc: BeforeHistory) -> JSONResponse:
+        return problem(422, str(exc))
 
     @app.exception_handler(InUse)
     async def in_use(request: Request, exc: InUse) -> JSONResponse:

@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.markup import escape
 from rich.table import Table
 
-from graphcrm import access, fileformat, generate, report_text, services
+from graphcrm import access, fileformat, generate, history, report_text, services
 from graphcrm.audit import Actor, bound_utc
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
@@ -161,9 +161,23 @@ def _as_of(value: Optional[str]) -> dt.date:
         raise typer.BadParameter(f"not a date YYYY-MM-DD: {value!r}", param_hint="--as-of") from None
 
 
+def _known_at(value: Optional[str]) -> Optional[dt.datetime]:
+    """``--known-at``: a day (its end) or a time, UTC; None: now."""
+    if value is None:
+        return None
+    try:
+        return history.parse_time(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC): {value!r}",
+                                 param_hint="--known-at") from None
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine output (JSON).")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Judge relationships as of YYYY-MM-DD [default: today].")]
 PolicyOpt = Annotated[Optional[Path], typer.Option("--policy", help="Policy TOML file [env GRAPHCRM_POLICY].")]
+KnownAtOpt = Annotated[Optional[str], typer.Option(
+    "--known-at", help="The records as the store held them at this day's end or time (UTC), rebuilt from the "
+                       "audit trail [default: now].")]
 
 
 def _emit(report, as_json: bool, render) -> None:
@@ -175,36 +189,36 @@ def _emit(report, as_json: bool, render) -> None:
 
 
 def _analyse(ctx: typer.Context, service, render, subject: str, as_json: bool, as_of: Optional[str],
-             policy: Optional[Path]) -> None:
-    """Run ``service(store, subject, as_of, policy)`` and print its report."""
-    pol, day = load_policy(policy), _as_of(as_of)
+             policy: Optional[Path], known_at: Optional[str]) -> None:
+    """Run ``service(store, subject, as_of, policy, known_at=…)`` and print its report."""
+    pol, day, known = load_policy(policy), _as_of(as_of), _known_at(known_at)
     with _store(_db(ctx)) as store:
-        report = service(store, subject, day, pol)
+        report = service(store, subject, day, pol, known_at=known)
     _emit(report, as_json, render)
 
 
 @app.command("check")
 def check_cmd(ctx: typer.Context, bid_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-              policy: PolicyOpt = None) -> None:
+              policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """Pre-tender coverage check of a bid: red flags, uncovered decision-makers, warm paths."""
-    _analyse(ctx, services.check, report_text.coverage, bid_id, json, as_of, policy)
+    _analyse(ctx, services.check, report_text.coverage, bid_id, json, as_of, policy, known_at)
 
 
 @app.command("gaps")
 def gaps_cmd(ctx: typer.Context, account_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-             policy: PolicyOpt = None) -> None:
+             policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """Relationship-depth gaps of an account, layer by layer, with what to do."""
-    _analyse(ctx, services.account_gaps, report_text.gaps, account_id, json, as_of, policy)
+    _analyse(ctx, services.account_gaps, report_text.gaps, account_id, json, as_of, policy, known_at)
 
 
 @app.command("influence")
 def influence_cmd(ctx: typer.Context, account_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-                  policy: PolicyOpt = None) -> None:
+                  policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """An account's contacts by influence score; hidden influencers marked."""
-    pol = load_policy(policy)
+    pol, known = load_policy(policy), _known_at(known_at)
     _as_of(as_of)  # accepted for symmetry: influence does not depend on the date
     with _store(_db(ctx)) as store:
-        report = services.account_influence(store, account_id, pol)
+        report = services.account_influence(store, account_id, pol, known_at=known)
     _emit(report, json, report_text.influence)
 
 
@@ -224,26 +238,28 @@ def risks_cmd(
     tier: Annotated[Optional[str], typer.Option("--tier", help="Only these tiers, e.g. S,A.")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the N riskiest.")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help="Processes [default: cores].")] = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """Portfolio: accounts by single-person dependency (bus factor), riskiest first."""
-    pol, day, tiers = load_policy(policy), _as_of(as_of), _tiers(tier)
+    pol, day, tiers, known = load_policy(policy), _as_of(as_of), _tiers(tier), _known_at(known_at)
     with _store(_db(ctx)) as store, _progress_bar("accounts", threshold=500) as advance:
-        report = services.risks(store, day, pol, tiers=tiers, limit=limit, jobs=jobs, progress=advance)
+        report = services.risks(store, day, pol, tiers=tiers, limit=limit, jobs=jobs, progress=advance,
+                                known_at=known)
     _emit(report, json, report_text.risks)
 
 
 @app.command("departure")
 def departure_cmd(ctx: typer.Context, rep_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-                  policy: PolicyOpt = None) -> None:
+                  policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """What walks out of the door if a rep leaves."""
-    _analyse(ctx, services.departure, report_text.departure, rep_id, json, as_of, policy)
+    _analyse(ctx, services.departure, report_text.departure, rep_id, json, as_of, policy, known_at)
 
 
 @app.command("paths")
 def paths_cmd(ctx: typer.Context, contact_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-              policy: PolicyOpt = None) -> None:
+              policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """The strongest warm paths from our reps to a contact."""
-    _analyse(ctx, services.contact_paths, report_text.paths, contact_id, json, as_of, policy)
+    _analyse(ctx, services.contact_paths, report_text.paths, contact_id, json, as_of, policy, known_at)
 
 
 keys_app = typer.Typer(help="API keys: create (the key is shown once), list, revoke.", no_args_is_help=True)
@@ -497,7 +513,7 @@ def main() -> None:
         for line in [*map(str, e.issues), *e.more]:
             err.print(f"  {line}", markup=False, highlight=False)
         sys.exit(2)
-    except (NotFound, StoreConfigError) as e:
+    except (NotFound, StoreConfigError, history.BeforeHistory) as e:
         err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         sys.exit(2)
     except GraphcrmError as e:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from graphcrm import cypher, cypher_gen
+from graphcrm import cypher, cypher_gen, history
 from graphcrm.cypher import CYPHER_DIR
 from graphcrm.fileformat import read_csv_dir
 from graphcrm.errors import InUse
@@ -46,6 +48,11 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
     data = read_csv_dir(seeds_dir).data
     with open_store(f"ladybug://{tmp_path / 's.lbug'}") as store:
         store.apply(data)
+        now, first = dt.datetime.now(dt.UTC), data.accounts[0].id  # the audit queries graphcrm.history reads
+        assert history.begins(store) is not None
+        assert history.account_data(store, first, now) == store.account_data(first)
+        assert history.rep_account_ids(store, data.reps[0].id, now) == store.rep_account_ids(data.reps[0].id)
+        assert [r["id"] for r in store.read("audit/account_ids")] == store.account_ids()
         store.export()
         store.counts()
         for account_id in store.account_ids():

@@ -1,0 +1,221 @@
+"""Known at: the records as the store held them at a time, rebuilt from the audit trail.
+
+docs/design.md §3.19. The audit trail holds every write with the values before
+and after (``graphcrm.audit``), so the records as known at a time T are the
+current records with every entry after T undone. graphcrm rebuilds each record
+from its own entries: the latest entry at or before T left it as that entry's
+``after`` (None: deleted); with none, the first entry after T found it as that
+entry's ``before`` (None: not yet created); a record with no entry at all is as
+it is now. Where the trail is complete this is the same as undoing every entry
+after T one by one, and it stays right after a move: an export loaded into a
+fresh store adds the load's own "create" entries after the restored trail, and
+those never hide what the restored entries say about earlier times.
+
+Times are UTC; a day given alone means the end of that day (``end_of_day``).
+
+Examples
+--------
+>>> import datetime as dt
+>>> from graphcrm.audit import AuditEntry
+>>> from graphcrm.model import Account, Dataset
+>>> def entry(n, before, after):
+...     return AuditEntry(id=f"e{n}", at=dt.datetime(2026, n, 1), actor="os:x", via="cli", kind="account",
+...                       key="a", action="create" if before is None else "update", before=before, after=after)
+>>> trail = [entry(1, None, {"id": "a", "name": "Old", "tier": "B"}),
+...          entry(6, {"id": "a", "name": "Old", "tier": "B"}, {"id": "a", "name": "New", "tier": "S"})]
+>>> now = Dataset(accounts=[Account(id="a", name="New", tier="S")])
+>>> [a.tier for a in known_at(now, trail, dt.datetime(2026, 3, 1)).accounts]
+['B']
+>>> known_at(now, trail, dt.datetime(2025, 12, 1)).accounts
+[]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from graphcrm.audit import Action, AuditEntry, bound_utc, naive_utc
+from graphcrm.errors import GraphcrmError
+from graphcrm.model import RECORD_TYPES, Bid, Contact, Dataset, Record, Rep, kind_of
+from graphcrm.schema import home_account
+
+__all__ = ["known_at", "account_known_at", "account_data", "record_known_at", "rep_account_ids", "rep_ids_of",
+           "begins", "check_known_at", "end_of_day", "parse_time", "BeforeHistory"]
+
+_TYPES = {kind_of(t): t for t in RECORD_TYPES}
+
+
+class BeforeHistory(GraphcrmError):
+    """A time before the store's first audit entry: nothing is known of it."""
+
+    def __init__(self, at: dt.datetime, first: dt.datetime | None):
+        where = f"begins at {first:%Y-%m-%d %H:%M:%S} UTC" if first else "is empty (no audit entry yet)"
+        super().__init__(f"known at {at:%Y-%m-%d %H:%M:%S} UTC: nothing is known that early; "
+                         f"the store's history {where}")
+        self.at, self.first = at, first
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last moment of a day (UTC): what "known at" a day, or at month M, means."""
+    return dt.datetime.combine(day, dt.time.max)
+
+
+def parse_time(text: str) -> dt.datetime:
+    """A known-at time as written by a user: a day ``YYYY-MM-DD`` (its end) or an
+    ISO time (UTC unless it names its zone), as naive UTC. Raises ``ValueError``.
+
+    >>> parse_time("2026-03-31"), parse_time("2026-04-01T10:00+02:00")
+    (datetime.datetime(2026, 3, 31, 23, 59, 59, 999999), datetime.datetime(2026, 4, 1, 8, 0))
+    """
+    try:
+        return end_of_day(dt.date.fromisoformat(text))
+    except ValueError:
+        return bound_utc(dt.datetime.fromisoformat(text))
+
+
+def _key(record: Record) -> str:
+    """A record's key as its audit entries write it (``rep_id/contact_id`` for a relationship)."""
+    return "/".join(record.key)
+
+
+def known_at(current: Dataset, entries: Iterable[AuditEntry], at: dt.datetime) -> Dataset:
+    """The records of ``current`` and of ``entries`` as known at ``at`` (see the module docstring).
+
+    Parameters
+    ----------
+    current : Dataset
+        The records as they are now.
+    entries : iterable of AuditEntry
+        The audit entries about those records (and about records gone since), in
+        the order of the writes (by id). ``restore`` entries and entries of kinds
+        that are not records (API keys) are skipped.
+    at : datetime
+        The time (UTC; without a zone, taken as UTC).
+
+    Returns
+    -------
+    Dataset
+        Every record as it was at ``at``, each list sorted by key.
+    """
+    at = naive_utc(at)
+    last: dict[tuple[str, str], AuditEntry] = {}
+    first_after: dict[tuple[str, str], AuditEntry] = {}
+    for e in entries:
+        if e.action is Action.restore or e.kind not in _TYPES:
+            continue
+        k = (e.kind, e.key)
+        if naive_utc(e.at) <= at:
+            last[k] = e
+        else:
+            first_after.setdefault(k, e)
+    touched: dict[str, set[str]] = {}
+    for kind, key in (*last, *first_after):
+        touched.setdefault(kind, set()).add(key)
+    lists: dict[str, list[Record]] = {}
+    for kind, t in _TYPES.items():
+        records = {_key(r): r for r in current.records(t)}
+        for key in touched.get(kind, ()):
+            e = last.get((kind, key))
+            values = e.after if e is not None else first_after[(kind, key)].before
+            if values is None:
+                records.pop(key, None)
+            else:
+                records[key] = t.model_validate(values)
+        lists[Dataset.field_for(t)] = sorted(records.values(), key=lambda r: r.key)
+    return Dataset(**lists)
+
+
+def rep_ids_of(data: Dataset) -> set[str]:
+    """The reps an account's records name: its relationships, team and activities."""
+    return ({r.rep_id for r in data.relationships} | {m.rep_id for m in data.account_team}
+            | {r for a in data.activities for r in a.rep_ids})
+
+
+def begins(store) -> dt.datetime | None:
+    """When the store's history begins: the time of its first audit entry (UTC), or None."""
+    rows = store.read("audit/first")
+    return rows[0]["at"] if rows and rows[0]["at"] is not None else None
+
+
+def check_known_at(store, at: dt.datetime) -> dt.datetime:
+    """``at`` as the store keeps times (naive UTC); raises ``BeforeHistory`` when
+    it is before the store's first audit entry."""
+    at = naive_utc(at)
+    first = begins(store)
+    if first is None or at < first:
+        raise BeforeHistory(at, first)
+    return at
+
+
+def account_known_at(account_id: str, current: Dataset, entries: Iterable[AuditEntry], reps: Iterable[Rep],
+                     rep_entries: Iterable[AuditEntry], at: dt.datetime) -> Dataset | None:
+    """One account's records as known at ``at``, or None when it did not exist then.
+
+    ``current``: its records now (reps aside); ``entries``: the audit entries
+    filed under it or moved from it; ``reps`` and ``rep_entries``: the reps its
+    records name, now and in the trail. A record that belonged to another
+    account at ``at`` is left out, one that belonged to this one kept.
+    """
+    data = known_at(current.model_copy(update={"reps": []}), entries, at)
+    homes = {Contact: {c.id: c.account_id for c in data.contacts}, Bid: {b.id: b.account_id for b in data.bids}}
+    lists = {Dataset.field_for(t): [r for r in data.records(t) if home_account(r, homes) == account_id]
+             for t in RECORD_TYPES if t is not Rep}
+    if not lists["accounts"]:
+        return None
+    named = rep_ids_of(Dataset(**lists))
+    lists["reps"] = [r for r in known_at(Dataset(reps=list(reps)), rep_entries, at).reps if r.id in named]
+    return Dataset(**lists)
+
+
+def _entries(store, query: str, **params) -> list[AuditEntry]:
+    return [AuditEntry.from_row(r) for r in store.read(query, **params)]
+
+
+def account_data(store, account_id: str, at: dt.datetime) -> Dataset | None:
+    """Every record of one account as known at ``at`` (what ``GraphStore.account_data``
+    gave then), or None when the account did not exist then.
+
+    Reads the account's current records, the audit entries filed under it or
+    moved from it, and the reps its records name now or in those entries.
+    """
+    current = store.account_data(account_id) or Dataset()
+    entries = _entries(store, "audit/of_account", account_id=account_id)
+    named = rep_ids_of(current) | set(_named_reps(entries))
+    return account_known_at(account_id, current, entries, *_reps_and_entries(store, named), at)
+
+
+def _named_reps(entries: Iterable[AuditEntry]) -> Iterator[str]:
+    """The reps that entries' values name (a relationship's or team member's
+    ``rep_id``, an activity's ``rep_ids``)."""
+    for e in entries:
+        for values in (e.before, e.after):
+            if values:
+                yield from [values["rep_id"]] if "rep_id" in values else values.get("rep_ids", ())
+
+
+def _reps_and_entries(store, rep_ids: Iterable[str]) -> tuple[list[Rep], list[AuditEntry]]:
+    ids = sorted(set(rep_ids))
+    if not ids:
+        return [], []
+    return list(store.get_many(Rep, [(i,) for i in ids]).values()), _entries(store, "audit/of_keys", kind="rep",
+                                                                              keys=ids)
+
+
+def record_known_at(store, record_type: type[Record], key: str, at: dt.datetime) -> Record | None:
+    """One record (by its key as the trail writes it) as known at ``at``, or None."""
+    current = store.get(record_type, key.split("/"))
+    entries = _entries(store, "audit/of_keys", kind=kind_of(record_type), keys=[key])
+    field = Dataset.field_for(record_type)
+    found = known_at(Dataset(**{field: [current] if current else []}), entries, at).records(record_type)
+    return found[0] if found else None
+
+
+def rep_account_ids(store, rep_id: str, at: dt.datetime) -> list[str]:
+    """The accounts where a rep knew at least one contact, as known at ``at``:
+    the candidates are the accounts of the rep's relationships now and in the trail."""
+    ids = set(store.rep_account_ids(rep_id))
+    ids |= {r["account_id"] for r in store.read("audit/rep_relationships", prefix=f"{rep_id}/")
+            if r["account_id"] is not None}
+    return sorted(a for a in ids if (d := account_data(store, a, at)) is not None
+                  and any(r.rep_id == rep_id for r in d.relationships))
