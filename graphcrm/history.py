@@ -33,14 +33,16 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from graphcrm.audit import Action, AuditEntry, bound_utc, naive_utc
 from graphcrm.errors import GraphcrmError
 from graphcrm.model import RECORD_TYPES, Bid, Contact, Dataset, Record, Rep, kind_of
 from graphcrm.schema import home_account
 
-__all__ = ["known_at", "account_known_at", "account_data", "record_known_at", "rep_account_ids", "rep_ids_of",
+__all__ = ["known_at", "account_known_at", "AccountPast", "account_past", "iter_account_pasts", "all_account_ids",
+           "account_data", "record_known_at", "rep_account_ids", "rep_ids_of",
            "begins", "check_known_at", "end_of_day", "parse_time", "BeforeHistory"]
 
 _TYPES = {kind_of(t): t for t in RECORD_TYPES}
@@ -168,21 +170,26 @@ def account_known_at(account_id: str, current: Dataset, entries: Iterable[AuditE
     return Dataset(**lists)
 
 
+@dataclass(frozen=True)
+class AccountPast:
+    """What one account's past is rebuilt from: its records now and its trail."""
+
+    account_id: str
+    current: Dataset
+    entries: list[AuditEntry]
+    reps: list[Rep]
+    rep_entries: list[AuditEntry]
+
+    def at(self, at: dt.datetime) -> Dataset | None:
+        """The account's records as known at ``at`` (None: it did not exist then)."""
+        at = naive_utc(at)
+        if self.current.accounts and all(naive_utc(e.at) <= at for e in (*self.entries, *self.rep_entries)):
+            return self.current  # nothing written since: as it is now
+        return account_known_at(self.account_id, self.current, self.entries, self.reps, self.rep_entries, at)
+
+
 def _entries(store, query: str, **params) -> list[AuditEntry]:
     return [AuditEntry.from_row(r) for r in store.read(query, **params)]
-
-
-def account_data(store, account_id: str, at: dt.datetime) -> Dataset | None:
-    """Every record of one account as known at ``at`` (what ``GraphStore.account_data``
-    gave then), or None when the account did not exist then.
-
-    Reads the account's current records, the audit entries filed under it or
-    moved from it, and the reps its records name now or in those entries.
-    """
-    current = store.account_data(account_id) or Dataset()
-    entries = _entries(store, "audit/of_account", account_id=account_id)
-    named = rep_ids_of(current) | set(_named_reps(entries))
-    return account_known_at(account_id, current, entries, *_reps_and_entries(store, named), at)
 
 
 def _named_reps(entries: Iterable[AuditEntry]) -> Iterator[str]:
@@ -194,12 +201,56 @@ def _named_reps(entries: Iterable[AuditEntry]) -> Iterator[str]:
                 yield from [values["rep_id"]] if "rep_id" in values else values.get("rep_ids", ())
 
 
-def _reps_and_entries(store, rep_ids: Iterable[str]) -> tuple[list[Rep], list[AuditEntry]]:
-    ids = sorted(set(rep_ids))
-    if not ids:
-        return [], []
-    return list(store.get_many(Rep, [(i,) for i in ids]).values()), _entries(store, "audit/of_keys", kind="rep",
-                                                                              keys=ids)
+def _past(account_id: str, current: Dataset, entries: list[AuditEntry], reps: dict[str, Rep],
+          rep_entries: dict[str, list[AuditEntry]]) -> AccountPast:
+    named = sorted(rep_ids_of(current) | set(_named_reps(entries)))
+    return AccountPast(account_id, current, entries, [reps[r] for r in named if r in reps],
+                       sorted((e for r in named for e in rep_entries.get(r, ())), key=lambda e: e.id))
+
+
+def account_past(store, account_id: str) -> AccountPast:
+    """One account's records now, the entries filed under it or moved from it,
+    and the reps its records name now or in those entries, with their entries."""
+    current = store.account_data(account_id) or Dataset()
+    entries = _entries(store, "audit/of_account", account_id=account_id)
+    named = sorted(rep_ids_of(current) | set(_named_reps(entries)))
+    reps = store.get_many(Rep, [(r,) for r in named]) if named else {}
+    rep_entries: dict[str, list[AuditEntry]] = {}
+    for e in _entries(store, "audit/of_keys", kind="rep", keys=named) if named else ():
+        rep_entries.setdefault(e.key, []).append(e)
+    return _past(account_id, current, entries, {k[0]: r for k, r in reps.items()}, rep_entries)
+
+
+def account_data(store, account_id: str, at: dt.datetime) -> Dataset | None:
+    """Every record of one account as known at ``at`` (what ``GraphStore.account_data``
+    gave then), or None when the account did not exist then."""
+    return account_past(store, account_id).at(at)
+
+
+def all_account_ids(store) -> list[str]:
+    """Every account the store holds now or its trail names, sorted."""
+    return sorted(set(store.account_ids()) | {r["id"] for r in store.read("audit/account_ids")})
+
+
+def iter_account_pasts(store, account_ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[AccountPast]:
+    """The past of every account (of ``account_ids``, sorted, when given; default
+    every account now or in the trail), read ``batch`` accounts per query: one
+    scan of the trail per batch (an id range), not one per account."""
+    ids = all_account_ids(store) if account_ids is None else sorted(set(account_ids))
+    reps = store.reps()
+    rep_entries: dict[str, list[AuditEntry]] = {}
+    for e in _entries(store, "audit/of_kind", kind="rep"):
+        rep_entries.setdefault(e.key, []).append(e)
+    for start in range(0, len(ids), batch):
+        part = ids[start:start + batch]
+        wanted = set(part)
+        current = store.accounts_data(part)
+        grouped: dict[str, list[AuditEntry]] = {}
+        for e in _entries(store, "audit/in_accounts", first=part[0], last=part[-1]):
+            for a in {e.account_id, e.moved_from} & wanted:
+                grouped.setdefault(a, []).append(e)
+        for a in part:
+            yield _past(a, current.get(a, Dataset()), grouped.get(a, []), reps, rep_entries)
 
 
 def record_known_at(store, record_type: type[Record], key: str, at: dt.datetime) -> Record | None:

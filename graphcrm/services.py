@@ -10,6 +10,7 @@ at ``known_at``) and ``history.BeforeHistory`` for a ``known_at`` before the tra
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
 import os
 import threading
@@ -302,12 +303,12 @@ def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str
     jobs = jobs or os.cpu_count() or 1
     wanted = {Tier(t) for t in tiers} if tiers else None
     if known_at is not None:
-        if account_ids is None:
-            ids = sorted(set(ids) | {r["id"] for r in store.read("audit/account_ids")})
-        batches = ([account_risk(g, as_of, policy) for a in ids[i:i + WORKER_BATCH]
-                    if (g := graph_at(store, a, known_at)) is not None
-                    and (wanted is None or g.nodes[("Account", a)]["tier"] in wanted)]
-                   for i in range(0, len(ids), WORKER_BATCH))
+        ids = history.all_account_ids(store) if account_ids is None else ids
+        pasts = history.iter_account_pasts(store, ids)
+        batches = ([account_risk(build_graph(data, past.account_id), as_of, policy)
+                    for past in itertools.islice(pasts, WORKER_BATCH)
+                    if (data := past.at(known_at)) is not None and (wanted is None or data.accounts[0].tier in wanted)]
+                   for _ in range(0, len(ids), WORKER_BATCH))
     elif jobs > 1 and len(ids) >= PARALLEL_FROM:
         batches = _parallel(store, ids, jobs, wanted, as_of, policy)
     else:

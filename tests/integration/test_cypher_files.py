@@ -53,6 +53,7 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
         assert history.account_data(store, first, now) == store.account_data(first)
         assert history.rep_account_ids(store, data.reps[0].id, now) == store.rep_account_ids(data.reps[0].id)
         assert [r["id"] for r in store.read("audit/account_ids")] == store.account_ids()
+        assert [p.at(now) for p in history.iter_account_pasts(store)] == list(store.accounts_data(store.account_ids()).values())
         store.export()
         store.counts()
         for account_id in store.account_ids():
