@@ -23,7 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.markup import escape
 from rich.table import Table
 
-from graphcrm import access, fileformat, generate, history, report_text, services
+from graphcrm import access, digest_text, fileformat, generate, history, over_time, report_text, services
+from graphcrm.analysis import trends
 from graphcrm.audit import Actor, bound_utc
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
@@ -260,6 +261,141 @@ def paths_cmd(ctx: typer.Context, contact_id: str, json: JsonOpt = False, as_of:
               policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """The strongest warm paths from our reps to a contact."""
     _analyse(ctx, services.contact_paths, report_text.paths, contact_id, json, as_of, policy, known_at)
+
+
+WithinOpt = Annotated[int, typer.Option("--within", min=1, max=3660, help="Days ahead to look.")]
+MonthsOpt = Annotated[int, typer.Option("--months", min=1, max=240, help="How many months, up to the last.")]
+
+
+def _day(value: str, option: str, base: dt.date | None = None) -> dt.date:
+    """A day YYYY-MM-DD, or ``Nd``: N days before ``base`` (default today)."""
+    if value.endswith("d") and value[:-1].isdigit():
+        return (base or dt.date.today()) - dt.timedelta(days=int(value[:-1]))
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a date YYYY-MM-DD or a number of days back (7d): {value!r}",
+                                 param_hint=option) from None
+
+
+def _one_of(account: Optional[str], rep: Optional[str]) -> None:
+    if account and rep:
+        raise typer.BadParameter("give --account or --rep, not both", param_hint="--rep")
+
+
+@app.command("stale-soon")
+def stale_soon_cmd(
+    ctx: typer.Context, json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None,
+    known_at: KnownAtOpt = None, within: WithinOpt = over_time.DEFAULT_WITHIN,
+    account: Annotated[Optional[str], typer.Option("--account", help="This account's key contacts only.")] = None,
+    bid: Annotated[Optional[str], typer.Option("--bid", help="This bid's key contacts only.")] = None,
+) -> None:
+    """Key contacts' relationships that lose a level within N days unless somebody meets them."""
+    pol, day, known = load_policy(policy), _as_of(as_of), _known_at(known_at)
+    with _store(_db(ctx)) as store:
+        if account is not None and account not in store.account_ids():
+            raise NotFound("account", account)
+        report = over_time.stale_soon(store, day, pol, within, account_ids=[account] if account else None,
+                                      bid_id=bid, known_at=known)
+    _emit(report, json, report_text.stale_soon)
+
+
+trend_app = typer.Typer(help="Month by month: an account's bus factor and layer scores, a bid's coverage, "
+                             "the portfolio's accounts held by one person.", no_args_is_help=True)
+app.add_typer(trend_app, name="trend")
+
+
+def _trend(ctx: typer.Context, make, as_json: bool, policy: Optional[Path], as_of: Optional[str]) -> None:
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_db(ctx)) as store:
+        report = make(store, pol, day)
+    _emit(report, as_json, report_text.trend)
+
+
+@trend_app.command("account")
+def trend_account(ctx: typer.Context, account_id: str, months: MonthsOpt = trends.DEFAULT_MONTHS,
+                  json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None) -> None:
+    """An account's bus factor and three layer scores at each of the last N months (the last: --as-of)."""
+    _trend(ctx, lambda s, p, d: over_time.account_trend(s, account_id, p, months, d), json, policy, as_of)
+
+
+@trend_app.command("bid")
+def trend_bid(ctx: typer.Context, bid_id: str, months: MonthsOpt = trends.DEFAULT_MONTHS,
+              json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None) -> None:
+    """A bid's coverage (share of key contacts covered) per month until its tender date."""
+    _trend(ctx, lambda s, p, d: over_time.bid_trend(s, bid_id, p, months, d), json, policy, as_of)
+
+
+@trend_app.command("portfolio")
+def trend_portfolio(ctx: typer.Context, months: MonthsOpt = trends.DEFAULT_MONTHS,
+                    json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None) -> None:
+    """The number of accounts held by one person at each of the last N months."""
+    _trend(ctx, lambda s, p, d: over_time.portfolio_trend(s, p, months, d), json, policy, as_of)
+
+
+@app.command("changes")
+def changes_cmd(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", help="From the end of this day (YYYY-MM-DD, or 7d: a week ago).")],
+    until: Annotated[Optional[str], typer.Option("--until", help="To the end of this day [default: today].")] = None,
+    account: Annotated[Optional[str], typer.Option("--account", help="This account only.")] = None,
+    rep: Annotated[Optional[str], typer.Option("--rep", help="The accounts on this rep's team only.")] = None,
+    json: JsonOpt = False, policy: PolicyOpt = None,
+) -> None:
+    """What changed in a period: coverage of key contacts, bus factors, red flags, stale relationships, teams."""
+    _one_of(account, rep)
+    end = _day(until, "--until") if until else dt.date.today()
+    start = _day(since, "--since", end)
+    if end < start:
+        raise typer.BadParameter(f"--until {end} is before --since {start}", param_hint="--until")
+    with _store(_db(ctx)) as store:
+        report = over_time.changes(store, start, end, load_policy(policy), account_id=account, rep_id=rep)
+    _emit(report, json, report_text.changes)
+
+
+@app.command("results")
+def results_cmd(ctx: typer.Context, json: JsonOpt = False, policy: PolicyOpt = None) -> None:
+    """Won and lost bids: coverage as of their tender date (known then) against the outcome."""
+    with _store(_db(ctx)) as store:
+        report = over_time.results(store, load_policy(policy))
+    _emit(report, json, report_text.results)
+
+
+class DigestFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+@app.command("digest")
+def digest_cmd(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", help="New red flags since the end of this day "
+                                                        "(YYYY-MM-DD, or 7d: a week ago).")] = "7d",
+    account: Annotated[Optional[str], typer.Option("--account", help="This account only.")] = None,
+    rep: Annotated[Optional[str], typer.Option("--rep", help="The accounts on this rep's team only.")] = None,
+    format: Annotated[DigestFormat, typer.Option("--format", help="md: Markdown; html: a self-contained page.")]
+    = DigestFormat.md,
+    within: WithinOpt = over_time.DEFAULT_WITHIN,
+    as_of: AsOfOpt = None, policy: PolicyOpt = None, output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", help="Write to this file [default: standard output].")] = None,
+) -> None:
+    """The weekly account review: new red flags, relationships going stale, tenders due with uncovered key contacts."""
+    _one_of(account, rep)
+    end = _as_of(as_of)
+    start = _day(since, "--since", end)
+    with _store(_db(ctx)) as store:
+        report = over_time.digest(store, start, end, load_policy(policy), account_id=account, rep_id=rep,
+                                  within=within)
+    if format is DigestFormat.md:
+        text = digest_text.markdown(report)
+    else:
+        from viz.digest import render_digest
+
+        text = render_digest(report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_page(text, output, str(output))
 
 
 keys_app = typer.Typer(help="API keys: create (the key is shown once), list, revoke.", no_args_is_help=True)

@@ -24,8 +24,8 @@ Examples
 >>> trail = [entry(1, None, {"id": "a", "name": "Old", "tier": "B"}),
 ...          entry(6, {"id": "a", "name": "Old", "tier": "B"}, {"id": "a", "name": "New", "tier": "S"})]
 >>> now = Dataset(accounts=[Account(id="a", name="New", tier="S")])
->>> [a.tier for a in known_at(now, trail, dt.datetime(2026, 3, 1)).accounts]
-['B']
+>>> [a.name for a in known_at(now, trail, dt.datetime(2026, 3, 1)).accounts]
+['Old']
 >>> known_at(now, trail, dt.datetime(2025, 12, 1)).accounts
 []
 """
