@@ -269,10 +269,8 @@ MonthsOpt = Annotated[int, typer.Option("--months", min=1, max=240, help="How ma
 
 def _day(value: str, option: str, base: dt.date | None = None) -> dt.date:
     """A day YYYY-MM-DD, or ``Nd``: N days before ``base`` (default today)."""
-    if value.endswith("d") and value[:-1].isdigit():
-        return (base or dt.date.today()) - dt.timedelta(days=int(value[:-1]))
     try:
-        return dt.date.fromisoformat(value)
+        return history.parse_day(value, base or dt.date.today())
     except ValueError:
         raise typer.BadParameter(f"not a date YYYY-MM-DD or a number of days back (7d): {value!r}",
                                  param_hint=option) from None

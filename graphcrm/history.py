@@ -43,7 +43,7 @@ from graphcrm.schema import home_account
 
 __all__ = ["known_at", "account_known_at", "AccountPast", "account_past", "iter_account_pasts", "all_account_ids",
            "account_data", "record_known_at", "rep_account_ids", "rep_ids_of",
-           "begins", "check_known_at", "end_of_day", "parse_time", "BeforeHistory"]
+           "begins", "check_known_at", "end_of_day", "parse_time", "parse_day", "BeforeHistory"]
 
 _TYPES = {kind_of(t): t for t in RECORD_TYPES}
 
@@ -74,6 +74,18 @@ def parse_time(text: str) -> dt.datetime:
         return end_of_day(dt.date.fromisoformat(text))
     except ValueError:
         return bound_utc(dt.datetime.fromisoformat(text))
+
+
+def parse_day(text: str, base: dt.date) -> dt.date:
+    """A day as written by a user: ``YYYY-MM-DD``, or ``Nd`` for N days before
+    ``base`` (``--since 7d``). Raises ``ValueError``.
+
+    >>> parse_day("7d", dt.date(2026, 11, 15)), parse_day("2026-01-02", dt.date(2026, 11, 15))
+    (datetime.date(2026, 11, 8), datetime.date(2026, 1, 2))
+    """
+    if text.endswith("d") and text[:-1].isdigit() and len(text) <= 6:
+        return base - dt.timedelta(days=int(text[:-1]))
+    return dt.date.fromisoformat(text)
 
 
 def _key(record: Record) -> str:
