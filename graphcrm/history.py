@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from graphcrm.audit import Action, AuditEntry, bound_utc, naive_utc
+from graphcrm.audit import Action, AuditEntry, bound_utc, naive_utc, utc
 from graphcrm.errors import GraphcrmError
-from graphcrm.model import RECORD_TYPES, Bid, Contact, Dataset, Record, Rep, kind_of
+from graphcrm.model import RECORD_TYPES, Account, Bid, Contact, Dataset, Record, Rep, kind_of
+from graphcrm.store import reads
 from graphcrm.schema import home_account
 
 __all__ = ["known_at", "account_known_at", "AccountPast", "account_past", "iter_account_pasts", "all_account_ids",
@@ -93,7 +94,8 @@ def _key(record: Record) -> str:
     return "/".join(record.key)
 
 
-def known_at(current: Dataset, entries: Iterable[AuditEntry], at: dt.datetime) -> Dataset:
+def known_at(current: Dataset, entries: Iterable[AuditEntry], at: dt.datetime,
+             parsed: dict[tuple[str, bool], Record] | None = None) -> Dataset:
     """The records of ``current`` and of ``entries`` as known at ``at`` (see the module docstring).
 
     Parameters
@@ -106,20 +108,24 @@ def known_at(current: Dataset, entries: Iterable[AuditEntry], at: dt.datetime) -
         that are not records (API keys) are skipped.
     at : datetime
         The time (UTC; without a zone, taken as UTC).
+    parsed : dict, optional
+        Records already made from entries' values, by (entry id, after?): a
+        caller rebuilding the same records at many times passes one dict to all.
 
     Returns
     -------
     Dataset
         Every record as it was at ``at``, each list sorted by key.
     """
-    at = naive_utc(at)
+    at = utc(at)  # entries' times are in UTC with their zone: compared as they are
+    parsed = {} if parsed is None else parsed
     last: dict[tuple[str, str], AuditEntry] = {}
     first_after: dict[tuple[str, str], AuditEntry] = {}
     for e in entries:
         if e.action is Action.restore or e.kind not in _TYPES:
             continue
         k = (e.kind, e.key)
-        if naive_utc(e.at) <= at:
+        if e.at <= at:
             last[k] = e
         else:
             first_after.setdefault(k, e)
@@ -131,11 +137,14 @@ def known_at(current: Dataset, entries: Iterable[AuditEntry], at: dt.datetime) -
         records = {_key(r): r for r in current.records(t)}
         for key in touched.get(kind, ()):
             e = last.get((kind, key))
+            side = (e.id, True) if e is not None else (first_after[(kind, key)].id, False)
             values = e.after if e is not None else first_after[(kind, key)].before
             if values is None:
                 records.pop(key, None)
             else:
-                records[key] = t.model_validate(values)
+                if side not in parsed:
+                    parsed[side] = t.model_validate(values)
+                records[key] = parsed[side]
         lists[Dataset.field_for(t)] = sorted(records.values(), key=lambda r: r.key)
     return Dataset(**lists)
 
@@ -163,7 +172,8 @@ def check_known_at(store, at: dt.datetime) -> dt.datetime:
 
 
 def account_known_at(account_id: str, current: Dataset, entries: Iterable[AuditEntry], reps: Iterable[Rep],
-                     rep_entries: Iterable[AuditEntry], at: dt.datetime) -> Dataset | None:
+                     rep_entries: Iterable[AuditEntry], at: dt.datetime,
+                     parsed: dict[tuple[str, bool], Record] | None = None) -> Dataset | None:
     """One account's records as known at ``at``, or None when it did not exist then.
 
     ``current``: its records now (reps aside); ``entries``: the audit entries
@@ -171,14 +181,15 @@ def account_known_at(account_id: str, current: Dataset, entries: Iterable[AuditE
     records name, now and in the trail. A record that belonged to another
     account at ``at`` is left out, one that belonged to this one kept.
     """
-    data = known_at(current.model_copy(update={"reps": []}), entries, at)
+    parsed = {} if parsed is None else parsed
+    data = known_at(current.model_copy(update={"reps": []}), entries, at, parsed)
     homes = {Contact: {c.id: c.account_id for c in data.contacts}, Bid: {b.id: b.account_id for b in data.bids}}
     lists = {Dataset.field_for(t): [r for r in data.records(t) if home_account(r, homes) == account_id]
              for t in RECORD_TYPES if t is not Rep}
     if not lists["accounts"]:
         return None
     named = rep_ids_of(Dataset(**lists))
-    lists["reps"] = [r for r in known_at(Dataset(reps=list(reps)), rep_entries, at).reps if r.id in named]
+    lists["reps"] = [r for r in known_at(Dataset(reps=list(reps)), rep_entries, at, parsed).reps if r.id in named]
     return Dataset(**lists)
 
 
@@ -192,12 +203,16 @@ class AccountPast:
     reps: list[Rep]
     rep_entries: list[AuditEntry]
 
+    parsed: dict[tuple[str, bool], Record] = field(default_factory=dict, compare=False, repr=False)
+    """Records made from the entries' values so far (each entry is read once, however many times)."""
+
     def at(self, at: dt.datetime) -> Dataset | None:
         """The account's records as known at ``at`` (None: it did not exist then)."""
-        at = naive_utc(at)
-        if self.current.accounts and all(naive_utc(e.at) <= at for e in (*self.entries, *self.rep_entries)):
+        at = utc(at)
+        if self.current.accounts and all(e.at <= at for e in (*self.entries, *self.rep_entries)):
             return self.current  # nothing written since: as it is now
-        return account_known_at(self.account_id, self.current, self.entries, self.reps, self.rep_entries, at)
+        return account_known_at(self.account_id, self.current, self.entries, self.reps, self.rep_entries, at,
+                                self.parsed)
 
 
 def _entries(store, query: str, **params) -> list[AuditEntry]:
@@ -244,11 +259,16 @@ def all_account_ids(store) -> list[str]:
     return sorted(set(store.account_ids()) | {r["id"] for r in store.read("audit/account_ids")})
 
 
-def iter_account_pasts(store, account_ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[AccountPast]:
+def iter_account_pasts(store, account_ids: Sequence[str] | None = None, batch: int = 500,
+                       record_types: Sequence[type[Record]] = RECORD_TYPES) -> Iterator[AccountPast]:
     """The past of every account (of ``account_ids``, sorted, when given; default
     every account now or in the trail), read ``batch`` accounts per query: one
-    scan of the trail per batch (an id range), not one per account."""
+    scan of the trail per batch (an id range), not one per account.
+
+    ``record_types``: only these records (and their entries) are read, for an
+    analysis that needs no others (the accounts and reps are always read)."""
     ids = all_account_ids(store) if account_ids is None else sorted(set(account_ids))
+    kinds = {kind_of(t) for t in (*record_types, Account, Rep)}
     reps = store.reps()
     rep_entries: dict[str, list[AuditEntry]] = {}
     for e in _entries(store, "audit/of_kind", kind="rep"):
@@ -256,9 +276,12 @@ def iter_account_pasts(store, account_ids: Sequence[str] | None = None, batch: i
     for start in range(0, len(ids), batch):
         part = ids[start:start + batch]
         wanted = set(part)
-        current = store.accounts_data(part)
+        current = (store.accounts_data(part) if set(record_types) >= set(RECORD_TYPES) else
+                   {a: Dataset(**lists) for a, lists in reads.account_rows(store, part, record_types, reads.record).items()})
         grouped: dict[str, list[AuditEntry]] = {}
         for e in _entries(store, "audit/in_accounts", first=part[0], last=part[-1]):
+            if e.kind not in kinds:
+                continue
             for a in {e.account_id, e.moved_from} & wanted:
                 grouped.setdefault(a, []).append(e)
         for a in part:

@@ -132,7 +132,8 @@ def portfolio_trend(store: GraphStore, policy: Policy, months: int, until: dt.da
     every account's past is read once (in batches) and rebuilt at each month."""
     days, first = month_ends(until, months), history.begins(store)
     points = [PortfolioPoint(month=f"{d:%Y-%m}", as_of=d) for d in days]
-    for past in history.iter_account_pasts(store, None if account_ids is None else sorted(set(account_ids))):
+    ids = None if account_ids is None else sorted(set(account_ids))
+    for past in history.iter_account_pasts(store, ids, record_types=services.RISK_RECORDS):
         for point, day in zip(points, days):
             g = _at_day(past, day, first)
             if g is not None:

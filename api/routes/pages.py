@@ -15,14 +15,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 import viz
-from api.deps import AsOf, PolicyDep, Scope, StoreDep
+from api.deps import AsOf, CacheDep, PolicyDep, Scope, StoreDep
 from api.security import graph_csp, same_origin, secure_cookie
-from graphcrm import services, views
+from graphcrm import over_time, services, views
+from graphcrm.analysis.trends import DEFAULT_MONTHS
 from graphcrm import access
 from graphcrm.access import NO_AUTH, Forbidden, Principal, authenticate, scope_of
 from graphcrm.model import Bid
 from graphcrm.store import GraphStore
 from viz.evaluation_chart import evaluation_chart
+from viz.trend_chart import account_charts, bid_chart, portfolio_chart
 
 __all__ = ["router"]
 
@@ -108,13 +110,16 @@ def _ui(request: Request, store: GraphStore) -> Principal | Response:
 
 
 @router.get("/ui/", include_in_schema=False)
-def portfolio_page(request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
+def portfolio_page(request: Request, store: StoreDep, cache: CacheDep, policy: PolicyDep, as_of: AsOf) -> Response:
     who = _ui(request, store)
     if isinstance(who, Response):
         return who
-    report = services.risks(store, as_of, policy, jobs=1, account_ids=scope_of(store, who))
+    scope = scope_of(store, who)
+    report = services.risks(store, as_of, policy, jobs=1, account_ids=scope)
+    trend = cache.get(store, ("portfolio_trend", None if scope is None else tuple(scope), as_of, policy),
+                      lambda: over_time.portfolio_trend(store, policy, DEFAULT_MONTHS, as_of, account_ids=scope))
     return _page(request, "portfolio.html", who, title="Portfolio", report=report,
-                 held_by_one=sum(a.held_by_one for a in report.accounts))
+                 held_by_one=sum(a.held_by_one for a in report.accounts), charts=[portfolio_chart(trend)])
 
 
 @router.get("/ui/accounts/{id}", include_in_schema=False)
@@ -126,7 +131,9 @@ def account_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDe
     gaps = services.account_gaps(store, id, as_of, policy)
     bids, _ = store.page(Bid, scope=[id], limit=100)
     return _page(request, "account.html", who, title=gaps.name, gaps=gaps, bids=bids,
-                 influence=services.account_influence(store, id, policy))
+                 influence=services.account_influence(store, id, policy),
+                 charts=account_charts(over_time.account_trend(store, id, policy, DEFAULT_MONTHS, as_of)),
+                 stale=over_time.stale_soon(store, as_of, policy, account_ids=[id]))
 
 
 @router.get("/ui/bids/{id}", include_in_schema=False)
@@ -136,7 +143,9 @@ def bid_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, a
         return who
     access.visible_record(store, scope_of(store, who), Bid, id)
     view = views.bid_view(store, id, as_of, policy)
-    return _page(request, "bid.html", who, title=view.report.bid_name, r=view.report, chart=evaluation_chart(view))
+    return _page(request, "bid.html", who, title=view.report.bid_name, r=view.report, chart=evaluation_chart(view),
+                 charts=[bid_chart(over_time.bid_trend(store, id, policy, DEFAULT_MONTHS, as_of))],
+                 stale=over_time.stale_soon(store, as_of, policy, bid_id=id))
 
 
 @router.get("/ui/reps/{id}", include_in_schema=False)
