@@ -288,12 +288,13 @@ def iter_account_pasts(store, account_ids: Sequence[str] | None = None, batch: i
             yield _past(a, current.get(a, Dataset()), grouped.get(a, []), reps, rep_entries)
 
 
-def record_known_at(store, record_type: type[Record], key: str, at: dt.datetime) -> Record | None:
-    """One record (by its key as the trail writes it) as known at ``at``, or None."""
-    current = store.get(record_type, key.split("/"))
-    entries = _entries(store, "audit/of_keys", kind=kind_of(record_type), keys=[key])
-    field = Dataset.field_for(record_type)
-    found = known_at(Dataset(**{field: [current] if current else []}), entries, at).records(record_type)
+def record_known_at(store, record_type: type[Record], key: Sequence[str] | str, at: dt.datetime) -> Record | None:
+    """One record (its id, or its key fields) as known at ``at``, or None."""
+    key = (key,) if isinstance(key, str) else tuple(key)
+    current = store.get(record_type, key)
+    entries = _entries(store, "audit/of_keys", kind=kind_of(record_type), keys=["/".join(key)])
+    found = known_at(Dataset(**{Dataset.field_for(record_type): [current] if current else []}), entries,
+                     at).records(record_type)
     return found[0] if found else None
 
 
