@@ -235,16 +235,29 @@ def _past(account_id: str, current: Dataset, entries: list[AuditEntry], reps: di
                        sorted((e for r in named for e in rep_entries.get(r, ())), key=lambda e: e.id))
 
 
+def _by_subject(store, query: str, **params) -> dict[str, list[AuditEntry]]:
+    """Subject → its entries, oldest first (one entry may be about several subjects)."""
+    found: dict[str, list[AuditEntry]] = {}
+    for row in store.read(query, **params):
+        subject = row.pop("subject")
+        found.setdefault(subject, []).append(AuditEntry.from_row(row))
+    return found
+
+
+def _rep_entries(found: dict[str, list[AuditEntry]]) -> dict[str, list[AuditEntry]]:
+    return {s.removeprefix("rep/"): entries for s, entries in found.items() if s.startswith("rep/")}
+
+
 def account_past(store, account_id: str) -> AccountPast:
-    """One account's records now, the entries filed under it or moved from it,
-    and the reps its records name now or in those entries, with their entries."""
+    """One account's records now, the entries about it (filed under it or moved from
+    it), and the reps its records name now or in those entries, with their entries.
+    Read from the trail's index by subject (``AUDIT_OF``): a few lookups, however long the trail."""
     current = store.account_data(account_id) or Dataset()
-    entries = _entries(store, "audit/of_account", account_id=account_id)
+    entries = _by_subject(store, "audit/of_subjects", ids=[account_id]).get(account_id, [])
     named = sorted(rep_ids_of(current) | set(_named_reps(entries)))
     reps = store.get_many(Rep, [(r,) for r in named]) if named else {}
-    rep_entries: dict[str, list[AuditEntry]] = {}
-    for e in _entries(store, "audit/of_keys", kind="rep", keys=named) if named else ():
-        rep_entries.setdefault(e.key, []).append(e)
+    rep_entries = _rep_entries(_by_subject(store, "audit/of_subjects", ids=[f"rep/{r}" for r in named])) \
+        if named else {}
     return _past(account_id, current, entries, {k[0]: r for k, r in reps.items()}, rep_entries)
 
 
@@ -263,36 +276,43 @@ def iter_account_pasts(store, account_ids: Sequence[str] | None = None, batch: i
                        record_types: Sequence[type[Record]] = RECORD_TYPES) -> Iterator[AccountPast]:
     """The past of every account (of ``account_ids``, sorted, when given; default
     every account now or in the trail), read ``batch`` accounts per query: one
-    scan of the trail per batch (an id range), not one per account.
+    pass over the trail's index per batch (a range of subjects), not one per account.
 
     ``record_types``: only these records (and their entries) are read, for an
     analysis that needs no others (the accounts and reps are always read)."""
     ids = all_account_ids(store) if account_ids is None else sorted(set(account_ids))
     kinds = {kind_of(t) for t in (*record_types, Account, Rep)}
     reps = store.reps()
-    rep_entries: dict[str, list[AuditEntry]] = {}
-    for e in _entries(store, "audit/of_kind", kind="rep"):
-        rep_entries.setdefault(e.key, []).append(e)
+    rep_entries = _rep_entries(_by_subject(store, "audit/in_subjects", first="rep/", last="rep0"))
     for start in range(0, len(ids), batch):
         part = ids[start:start + batch]
         wanted = set(part)
         current = (store.accounts_data(part) if set(record_types) >= set(RECORD_TYPES) else
                    {a: Dataset(**lists) for a, lists in reads.account_rows(store, part, record_types, reads.record).items()})
-        grouped: dict[str, list[AuditEntry]] = {}
-        for e in _entries(store, "audit/in_accounts", first=part[0], last=part[-1]):
-            if e.kind not in kinds:
-                continue
-            for a in {e.account_id, e.moved_from} & wanted:
-                grouped.setdefault(a, []).append(e)
+        grouped = {a: [e for e in entries if e.kind in kinds]
+                   for a, entries in _by_subject(store, "audit/in_subjects", first=part[0], last=part[-1]).items()
+                   if a in wanted}
         for a in part:
             yield _past(a, current.get(a, Dataset()), grouped.get(a, []), reps, rep_entries)
 
 
 def record_known_at(store, record_type: type[Record], key: Sequence[str] | str, at: dt.datetime) -> Record | None:
-    """One record (its id, or its key fields) as known at ``at``, or None."""
+    """One record (its id, or its key fields) as known at ``at``, or None.
+
+    A rep is read from its own index entries; a record of an account, from its
+    account's past when it was there at ``at``; otherwise (it moved, or did not
+    exist) from a scan of the trail for its key."""
     key = (key,) if isinstance(key, str) else tuple(key)
     current = store.get(record_type, key)
-    entries = _entries(store, "audit/of_keys", kind=kind_of(record_type), keys=["/".join(key)])
+    if record_type is Rep:
+        entries = _by_subject(store, "audit/of_subjects", ids=[f"rep/{key[0]}"]).get(f"rep/{key[0]}", [])
+    else:
+        account = store.account_of(current) if current is not None else None
+        data = account_data(store, account, at) if account is not None else None
+        found = [r for r in data.records(record_type) if r.key == key] if data is not None else []
+        if found:
+            return found[0]
+        entries = _entries(store, "audit/of_keys", kind=kind_of(record_type), keys=["/".join(key)])
     found = known_at(Dataset(**{Dataset.field_for(record_type): [current] if current else []}), entries,
                      at).records(record_type)
     return found[0] if found else None
