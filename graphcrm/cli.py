@@ -278,6 +278,10 @@ def _day(value: str, option: str, base: dt.date | None = None) -> dt.date:
                                  param_hint=option) from None
 
 
+AccountOpt = Annotated[Optional[str], typer.Option("--account", help="This account only.")]
+RepOpt = Annotated[Optional[str], typer.Option("--rep", help="The accounts on this rep's team only.")]
+
+
 def _one_of(account: Optional[str], rep: Optional[str]) -> None:
     if account and rep:
         raise typer.BadParameter("give --account or --rep, not both", param_hint="--rep")
@@ -338,8 +342,7 @@ def changes_cmd(
     ctx: typer.Context,
     since: Annotated[str, typer.Option("--since", help="From the end of this day (YYYY-MM-DD, or 7d: a week ago).")],
     until: Annotated[Optional[str], typer.Option("--until", help="To the end of this day [default: today].")] = None,
-    account: Annotated[Optional[str], typer.Option("--account", help="This account only.")] = None,
-    rep: Annotated[Optional[str], typer.Option("--rep", help="The accounts on this rep's team only.")] = None,
+    account: AccountOpt = None, rep: RepOpt = None,
     json: JsonOpt = False, policy: PolicyOpt = None,
 ) -> None:
     """What changed in a period: coverage of key contacts, bus factors, red flags, stale relationships, teams."""
@@ -371,8 +374,7 @@ def digest_cmd(
     ctx: typer.Context,
     since: Annotated[str, typer.Option("--since", help="New red flags since the end of this day "
                                                         "(YYYY-MM-DD, or 7d: a week ago).")] = "7d",
-    account: Annotated[Optional[str], typer.Option("--account", help="This account only.")] = None,
-    rep: Annotated[Optional[str], typer.Option("--rep", help="The accounts on this rep's team only.")] = None,
+    account: AccountOpt = None, rep: RepOpt = None,
     format: Annotated[DigestFormat, typer.Option("--format", help="md: Markdown; html: a self-contained page.")]
     = DigestFormat.md,
     within: WithinOpt = over_time.DEFAULT_WITHIN,

@@ -43,8 +43,8 @@ def line_chart(id: str, title: str, months: list[str], series: dict[str, list[fl
                       "runs": [" ".join(xy(i, v) for i, v in r) for r in runs],
                       "dots": [{"xy": xy(i, v).split(","), "tip": f"{months[i]}: {_label(v, percent)}"}
                                for r in runs for i, v in r]})
-    ticks = [{"x": round(LEFT + i * step, 1), "label": m[2:]} for i, m in enumerate(months)
-             if i % max(1, len(months) // 6) == 0 or i == len(months) - 1]
+    every = max(1, len(months) // 6)  # about six labels, the last month always among them
+    ticks = [{"x": round(LEFT + i * step, 1), "label": months[i][2:]} for i in range(len(months) - 1, -1, -every)]
     return _env.get_template("trend.svg").render(
         id=id, title=title, w=W, h=H, left=LEFT, top=TOP, pw=pw, ph=ph, lines=lines, ticks=ticks,
         ymax=_label(top, percent))
