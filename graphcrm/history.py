@@ -206,6 +206,12 @@ class AccountPast:
     parsed: dict[tuple[str, bool], Record] = field(default_factory=dict, compare=False, repr=False)
     """Records made from the entries' values so far (each entry is read once, however many times)."""
 
+    def changed(self, start: dt.datetime, end: dt.datetime) -> bool:
+        """Whether any of its entries is dated after ``start`` and up to ``end``
+        (if not, the account is known the same at both times)."""
+        start, end = utc(start), utc(end)
+        return any(start < e.at <= end for e in (*self.entries, *self.rep_entries))
+
     def at(self, at: dt.datetime) -> Dataset | None:
         """The account's records as known at ``at`` (None: it did not exist then)."""
         at = utc(at)

@@ -134,8 +134,12 @@ def portfolio_trend(store: GraphStore, policy: Policy, months: int, until: dt.da
     points = [PortfolioPoint(month=f"{d:%Y-%m}", as_of=d) for d in days]
     ids = None if account_ids is None else sorted(set(account_ids))
     for past in history.iter_account_pasts(store, ids, record_types=services.RISK_RECORDS):
+        g, known = None, None  # the graph of the last month, and the time it was known at
         for point, day in zip(points, days):
-            g = _at_day(past, day, first)
+            at = history.end_of_day(day)
+            if known is None or past.changed(known, at):  # else the same records: the same graph
+                g = _at_day(past, day, first)
+                known = at if g is not None else None
             if g is not None:
                 point.accounts += 1
                 point.held_by_one += account_risk(g, day, policy).held_by_one
