@@ -28,7 +28,7 @@ from graphcrm.analysis import trends
 from graphcrm.audit import Actor, bound_utc
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
-from graphcrm.model import ApiRole, Dataset, Tier
+from graphcrm.model import Account, ApiRole, Dataset, Tier
 from graphcrm.policy import Policy, load_policy
 from graphcrm.store import DEFAULT_DB, GraphStore, describe, open_store
 
@@ -297,7 +297,7 @@ def stale_soon_cmd(
     """Key contacts' relationships that lose a level within N days unless somebody meets them."""
     pol, day, known = load_policy(policy), _as_of(as_of), _known_at(known_at)
     with _store(_db(ctx)) as store:
-        if account is not None and account not in store.account_ids():
+        if account is not None and not store.lookup(Account, [account]):
             raise NotFound("account", account)
         report = over_time.stale_soon(store, day, pol, within, account_ids=[account] if account else None,
                                       bid_id=bid, known_at=known)

@@ -18,7 +18,8 @@ from api.deps import AsOf, KnownAt, PolicyDep, Scope, StoreDep
 from graphcrm import access, digest_text, history, over_time
 from graphcrm.analysis.stale_soon import DEFAULT_WITHIN
 from graphcrm.analysis.trends import DEFAULT_MONTHS
-from graphcrm.model import Bid
+from graphcrm.errors import NotFound
+from graphcrm.model import Account, Bid
 from viz.digest import render_digest
 
 __all__ = ["router"]
@@ -70,6 +71,8 @@ def stale_soon(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf, kn
     if bid_id is not None:
         access.visible_record(store, scope, Bid, bid_id)
     _visible(store, scope, account_id, None)
+    if account_id is not None and not store.lookup(Account, [account_id]):
+        raise NotFound("account", account_id)
     ids = [account_id] if account_id is not None else scope
     return over_time.stale_soon(store, as_of, policy, within, account_ids=ids, bid_id=bid_id, known_at=known_at)
 

@@ -115,13 +115,14 @@ class TestApi:
             assert_problem(env.call("member", "GET", "/changes", params={"since": "7d", "account_id": "acc-jnm"}),
                            404)
 
-    def test_bad_times_are_problems(self, tmp_path):
+    def test_bad_input_is_a_problem(self, tmp_path):
         with running_app(tmp_path) as env:
             assert "known_at" in assert_problem(env.admin("GET", "/accounts/acc-jnm/gaps",
                                                           params={"known_at": "soon"}), 422)["detail"]
             body = assert_problem(env.admin("GET", "/portfolio/risks", params={"known_at": "2020-01-01"}), 422)
             assert "history begins" in body["detail"]
             assert_problem(env.admin("GET", "/changes", params={"since": "last week"}), 422)
+            assert_problem(env.admin("GET", "/stale-soon", params={"account_id": "nope"}), 404)
 
     def test_the_html_digest_escapes_names(self, tmp_path):
         hostile = "<script>alert(1)</script>"
