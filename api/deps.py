@@ -1,4 +1,4 @@
-"""Dependencies of the routes: the store, the caller, the policy, the as-of day."""
+"""Dependencies of the routes: the store, the caller, the policy, the as-of day, the known-at time."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
 from api.security import SAFE_METHODS, UNAUTHORIZED, same_origin
 from graphcrm.access import NO_AUTH, Forbidden, Principal, authenticate, require_admin, require_writer, scope_of
+from graphcrm.history import parse_time
 from graphcrm.policy import Policy
 from graphcrm.services import ReportCache
 from graphcrm.store import GraphStore
 
-__all__ = ["StoreDep", "CacheDep", "CurrentKey", "PolicyDep", "AsOf", "Scope", "admin_only", "writer"]
+__all__ = ["StoreDep", "CacheDep", "CurrentKey", "PolicyDep", "AsOf", "KnownAt", "Scope", "admin_only", "writer"]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `graphcrm keys create`")
 
@@ -88,3 +90,20 @@ def _as_of(as_of: Annotated[dt.date | None, Query(description="Judge relationshi
 
 
 AsOf = Annotated[dt.date, Depends(_as_of)]
+
+
+def _known_at(known_at: Annotated[str | None, Query(
+        max_length=40, description="The records as the store held them at this day's end or this time "
+                                   "(YYYY-MM-DD or an ISO time, UTC), rebuilt from the audit trail [default: now]")]
+        = None) -> dt.datetime | None:
+    if known_at is None:
+        return None
+    try:
+        return parse_time(known_at)
+    except ValueError:
+        raise RequestValidationError([{"loc": ("query", "known_at"), "type": "value_error",
+                                       "msg": "not a date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC)",
+                                       "input": known_at}]) from None
+
+
+KnownAt = Annotated[dt.datetime | None, Depends(_known_at)]

@@ -15,7 +15,7 @@ from fastapi_offline import FastAPIOffline
 
 from api import problems
 from api.middleware import AuthFirst, BodyLimit, HostCheck
-from api.routes import analyses, audit, forms, keys, pages, records, transfer
+from api.routes import analyses, audit, forms, history, keys, pages, records, transfer
 from api.security import SecurityHeaders
 from api.settings import Settings
 from graphcrm import __version__
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in records.routers():
         app.include_router(router)
     app.include_router(analyses.router)
+    app.include_router(history.router)
     app.include_router(transfer.router)
     app.include_router(audit.router)
     app.include_router(keys.router)

@@ -19,6 +19,7 @@ from api.security import API_HEADERS
 from graphcrm.access import Forbidden
 from graphcrm.editing import Conflict, etag
 from graphcrm.errors import InputError, InUse, NotFound, StoreError
+from graphcrm.history import BeforeHistory
 
 __all__ = ["install", "problem", "BodyTooLarge", "Problem", "RESPONSES"]
 
@@ -115,6 +116,10 @@ def install(app: FastAPI) -> None:
     @exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
         return problem(404, str(exc))
+
+    @exception_handler(BeforeHistory)
+    async def before_history(request: Request, exc: BeforeHistory) -> JSONResponse:
+        return problem(422, str(exc))
 
     @exception_handler(InUse)
     async def in_use(request: Request, exc: InUse) -> JSONResponse:

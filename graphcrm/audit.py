@@ -45,7 +45,7 @@ from pydantic_core import PydanticCustomError
 from graphcrm.model import Id, kind_of
 
 __all__ = ["Action", "Actor", "AuditEntry", "AUDIT_COLUMNS", "ARROW_TYPES", "Change", "Trail", "kind_of",
-           "naive_utc", "utc", "bound_utc"]
+           "naive_utc", "utc", "bound_utc", "subjects"]
 
 AUDIT_COLUMNS = ("id", "at", "actor", "via", "action", "kind", "key", "account_id", "moved_from", "before", "after")
 """The columns of an entry, in the order of the store's schema and of ``audit.csv``."""
@@ -168,6 +168,20 @@ class AuditEntry(BaseModel):
         return cls.model_validate({**row, "before": _parse(row.get("before")), "after": _parse(row.get("after"))})
 
 
+def subjects(account_id: str | None, moved_from: str | None, kind: str, key: str) -> list[str]:
+    """What an entry is about, as the store indexes it (``AUDIT_OF``): the account it
+    is filed under and the one it moved from, and for a rep ``rep/`` and its id
+    (ids hold no ``/``, so that never names an account).
+
+    >>> subjects("acme", "old", "contact", "c1"), subjects(None, None, "rep", "r1")
+    (['acme', 'old'], ['rep/r1'])
+    """
+    found = [a for a in (account_id, moved_from) if a is not None]
+    if kind == "rep":
+        found.append(f"rep/{key}")
+    return list(dict.fromkeys(found))
+
+
 def _json(values: dict[str, Any] | None) -> str | None:
     return None if values is None else json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
@@ -266,6 +280,15 @@ class Trail:
     def table(self) -> pa.Table:
         """Every entry, as one Arrow table with ``AUDIT_COLUMNS``."""
         return pa.Table.from_batches(self._batches, schema=pa.schema(list(zip(AUDIT_COLUMNS, ARROW_TYPES))))
+
+    def links(self) -> list[tuple[str, str]]:
+        """(entry id, subject) of every entry's ``subjects``: its ``AUDIT_OF`` edges."""
+        found = []
+        for batch in self._batches:
+            cols = batch.select(["id", "account_id", "moved_from", "kind", "key"]).to_pydict()
+            for i, a, m, k, key in zip(cols["id"], cols["account_id"], cols["moved_from"], cols["kind"], cols["key"]):
+                found += [(i, s) for s in subjects(a, m, k, key)]
+        return found
 
     def dicts(self) -> Iterator[dict[str, Any]]:
         """Every entry as a dict keyed by ``AUDIT_COLUMNS`` (for the named append query)."""

@@ -23,11 +23,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.markup import escape
 from rich.table import Table
 
-from graphcrm import access, fileformat, generate, report_text, search, services
+from graphcrm import access, digest_text, fileformat, generate, history, over_time, report_text, search, services
+from graphcrm.analysis import trends
 from graphcrm.audit import Actor, bound_utc
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
 from graphcrm.importer import load
-from graphcrm.model import ApiRole, Dataset, Tier
+from graphcrm.model import Account, ApiRole, Dataset, Tier
 from graphcrm.policy import Policy, load_policy
 from graphcrm.store import DEFAULT_DB, GraphStore, describe, open_store
 
@@ -38,6 +39,8 @@ DEMO_DB = "ladybug://./graphcrm-demo.lbug"
 DEMO_AS_OF = dt.date(2026, 11, 15)
 """The seeds are a snapshot as of this day (seeds/README.md)."""
 DEMO_BID = "bid-jnm-5g-core-2026"
+SEED_HISTORY_VIA = "seed history"
+"""How the seeds' trail (seeds/history/audit.csv, scripts/seed_history.py) says its entries were written."""
 PROGRESS_FROM_ROWS = 20_000
 
 app = typer.Typer(
@@ -278,9 +281,23 @@ def _as_of(value: Optional[str]) -> dt.date:
         raise typer.BadParameter(f"not a date YYYY-MM-DD: {value!r}", param_hint="--as-of") from None
 
 
+def _known_at(value: Optional[str]) -> Optional[dt.datetime]:
+    """``--known-at``: a day (its end) or a time, UTC; None: now."""
+    if value is None:
+        return None
+    try:
+        return history.parse_time(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC): {value!r}",
+                                 param_hint="--known-at") from None
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine output (JSON).")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Judge relationships as of YYYY-MM-DD [default: today].")]
 PolicyOpt = Annotated[Optional[Path], typer.Option("--policy", help="Policy TOML file [env GRAPHCRM_POLICY].")]
+KnownAtOpt = Annotated[Optional[str], typer.Option(
+    "--known-at", help="The records as the store held them at this day's end or time (UTC), rebuilt from the "
+                       "audit trail [default: now].")]
 
 
 def _emit(report, as_json: bool, render) -> None:
@@ -292,36 +309,36 @@ def _emit(report, as_json: bool, render) -> None:
 
 
 def _analyse(ctx: typer.Context, service, render, subject: str, as_json: bool, as_of: Optional[str],
-             policy: Optional[Path]) -> None:
-    """Run ``service(store, subject, as_of, policy)`` and print its report."""
-    pol, day = load_policy(policy), _as_of(as_of)
+             policy: Optional[Path], known_at: Optional[str]) -> None:
+    """Run ``service(store, subject, as_of, policy, known_at=…)`` and print its report."""
+    pol, day, known = load_policy(policy), _as_of(as_of), _known_at(known_at)
     with _store(_read_db(ctx)) as store:
-        report = service(store, subject, day, pol)
+        report = service(store, subject, day, pol, known_at=known)
     _emit(report, as_json, render)
 
 
 @app.command("check")
 def check_cmd(ctx: typer.Context, bid_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-              policy: PolicyOpt = None) -> None:
+              policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """Pre-tender coverage check of a bid: red flags, uncovered decision-makers, warm paths."""
-    _analyse(ctx, services.check, report_text.coverage, bid_id, json, as_of, policy)
+    _analyse(ctx, services.check, report_text.coverage, bid_id, json, as_of, policy, known_at)
 
 
 @app.command("gaps")
 def gaps_cmd(ctx: typer.Context, account_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-             policy: PolicyOpt = None) -> None:
+             policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """Relationship-depth gaps of an account, layer by layer, with what to do."""
-    _analyse(ctx, services.account_gaps, report_text.gaps, account_id, json, as_of, policy)
+    _analyse(ctx, services.account_gaps, report_text.gaps, account_id, json, as_of, policy, known_at)
 
 
 @app.command("influence")
 def influence_cmd(ctx: typer.Context, account_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-                  policy: PolicyOpt = None) -> None:
+                  policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """An account's contacts by influence score; hidden influencers marked."""
-    pol = load_policy(policy)
+    pol, known = load_policy(policy), _known_at(known_at)
     _as_of(as_of)  # accepted for symmetry: influence does not depend on the date
     with _store(_read_db(ctx)) as store:
-        report = services.account_influence(store, account_id, pol)
+        report = services.account_influence(store, account_id, pol, known_at=known)
     _emit(report, json, report_text.influence)
 
 
@@ -341,26 +358,163 @@ def risks_cmd(
     tier: Annotated[Optional[str], typer.Option("--tier", help="Only these tiers, e.g. S,A.")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Only the N riskiest.")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help="Processes [default: cores].")] = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """Portfolio: accounts by single-person dependency (bus factor), riskiest first."""
-    pol, day, tiers = load_policy(policy), _as_of(as_of), _tiers(tier)
+    pol, day, tiers, known = load_policy(policy), _as_of(as_of), _tiers(tier), _known_at(known_at)
     with _store(_read_db(ctx)) as store, _progress_bar("accounts", threshold=500) as advance:
-        report = services.risks(store, day, pol, tiers=tiers, limit=limit, jobs=jobs, progress=advance)
+        report = services.risks(store, day, pol, tiers=tiers, limit=limit, jobs=jobs, progress=advance,
+                                known_at=known)
     _emit(report, json, report_text.risks)
 
 
 @app.command("departure")
 def departure_cmd(ctx: typer.Context, rep_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-                  policy: PolicyOpt = None) -> None:
+                  policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """What walks out of the door if a rep leaves."""
-    _analyse(ctx, services.departure, report_text.departure, rep_id, json, as_of, policy)
+    _analyse(ctx, services.departure, report_text.departure, rep_id, json, as_of, policy, known_at)
 
 
 @app.command("paths")
 def paths_cmd(ctx: typer.Context, contact_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-              policy: PolicyOpt = None) -> None:
+              policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """The strongest warm paths from our reps to a contact."""
-    _analyse(ctx, services.contact_paths, report_text.paths, contact_id, json, as_of, policy)
+    _analyse(ctx, services.contact_paths, report_text.paths, contact_id, json, as_of, policy, known_at)
+
+
+WithinOpt = Annotated[int, typer.Option("--within", min=1, max=3660, help="Days ahead to look.")]
+MonthsOpt = Annotated[int, typer.Option("--months", min=1, max=240, help="How many months, up to the last.")]
+
+
+def _day(value: str, option: str, base: dt.date | None = None) -> dt.date:
+    """A day YYYY-MM-DD, or ``Nd``: N days before ``base`` (default today)."""
+    try:
+        return history.parse_day(value, base or dt.date.today())
+    except ValueError:
+        raise typer.BadParameter(f"not a date YYYY-MM-DD or a number of days back (7d): {value!r}",
+                                 param_hint=option) from None
+
+
+AccountOpt = Annotated[Optional[str], typer.Option("--account", help="This account only.")]
+RepOpt = Annotated[Optional[str], typer.Option("--rep", help="The accounts on this rep's team only.")]
+
+
+def _one_of(account: Optional[str], rep: Optional[str]) -> None:
+    if account and rep:
+        raise typer.BadParameter("give --account or --rep, not both", param_hint="--rep")
+
+
+@app.command("stale-soon")
+def stale_soon_cmd(
+    ctx: typer.Context, json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None,
+    known_at: KnownAtOpt = None, within: WithinOpt = over_time.DEFAULT_WITHIN,
+    account: Annotated[Optional[str], typer.Option("--account", help="This account's key contacts only.")] = None,
+    bid: Annotated[Optional[str], typer.Option("--bid", help="This bid's key contacts only.")] = None,
+) -> None:
+    """Key contacts' relationships that lose a level within N days unless somebody meets them."""
+    pol, day, known = load_policy(policy), _as_of(as_of), _known_at(known_at)
+    with _store(_read_db(ctx)) as store:
+        if account is not None and not store.lookup(Account, [account]):
+            raise NotFound("account", account)
+        report = over_time.stale_soon(store, day, pol, within, account_ids=[account] if account else None,
+                                      bid_id=bid, known_at=known)
+    _emit(report, json, report_text.stale_soon)
+
+
+trend_app = typer.Typer(help="Month by month: an account's bus factor and layer scores, a bid's coverage, "
+                             "the portfolio's accounts held by one person.", no_args_is_help=True)
+app.add_typer(trend_app, name="trend")
+
+
+def _trend(ctx: typer.Context, make, as_json: bool, policy: Optional[Path], as_of: Optional[str]) -> None:
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_read_db(ctx)) as store:
+        report = make(store, pol, day)
+    _emit(report, as_json, report_text.trend)
+
+
+@trend_app.command("account")
+def trend_account(ctx: typer.Context, account_id: str, months: MonthsOpt = trends.DEFAULT_MONTHS,
+                  json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None) -> None:
+    """An account's bus factor and three layer scores at each of the last N months (the last: --as-of)."""
+    _trend(ctx, lambda s, p, d: over_time.account_trend(s, account_id, p, months, d), json, policy, as_of)
+
+
+@trend_app.command("bid")
+def trend_bid(ctx: typer.Context, bid_id: str, months: MonthsOpt = trends.DEFAULT_MONTHS,
+              json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None) -> None:
+    """A bid's coverage (share of key contacts covered) per month until its tender date."""
+    _trend(ctx, lambda s, p, d: over_time.bid_trend(s, bid_id, p, months, d), json, policy, as_of)
+
+
+@trend_app.command("portfolio")
+def trend_portfolio(ctx: typer.Context, months: MonthsOpt = trends.DEFAULT_MONTHS,
+                    json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None) -> None:
+    """The number of accounts held by one person at each of the last N months."""
+    _trend(ctx, lambda s, p, d: over_time.portfolio_trend(s, p, months, d), json, policy, as_of)
+
+
+@app.command("changes")
+def changes_cmd(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", help="From the end of this day (YYYY-MM-DD, or 7d: a week ago).")],
+    until: Annotated[Optional[str], typer.Option("--until", help="To the end of this day [default: today].")] = None,
+    account: AccountOpt = None, rep: RepOpt = None,
+    json: JsonOpt = False, policy: PolicyOpt = None,
+) -> None:
+    """What changed in a period: coverage of key contacts, bus factors, red flags, stale relationships, teams."""
+    _one_of(account, rep)
+    end = _day(until, "--until") if until else dt.date.today()
+    start = _day(since, "--since", end)
+    if end < start:
+        raise typer.BadParameter(f"--until {end} is before --since {start}", param_hint="--until")
+    with _store(_read_db(ctx)) as store:
+        report = over_time.changes(store, start, end, load_policy(policy), account_id=account, rep_id=rep)
+    _emit(report, json, report_text.changes)
+
+
+@app.command("results")
+def results_cmd(ctx: typer.Context, json: JsonOpt = False, policy: PolicyOpt = None) -> None:
+    """Won and lost bids: coverage as of their tender date (known then) against the outcome."""
+    with _store(_read_db(ctx)) as store:
+        report = over_time.results(store, load_policy(policy))
+    _emit(report, json, report_text.results)
+
+
+class DigestFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+@app.command("digest")
+def digest_cmd(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", help="New red flags since the end of this day "
+                                                        "(YYYY-MM-DD, or 7d: a week ago).")] = "7d",
+    account: AccountOpt = None, rep: RepOpt = None,
+    format: Annotated[DigestFormat, typer.Option("--format", help="md: Markdown; html: a self-contained page.")]
+    = DigestFormat.md,
+    within: WithinOpt = over_time.DEFAULT_WITHIN,
+    as_of: AsOfOpt = None, policy: PolicyOpt = None, output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", help="Write to this file [default: standard output].")] = None,
+) -> None:
+    """The weekly account review: new red flags, relationships going stale, tenders due with uncovered key contacts."""
+    _one_of(account, rep)
+    end = _as_of(as_of)
+    start = _day(since, "--since", end)
+    with _store(_read_db(ctx)) as store:
+        report = over_time.digest(store, start, end, load_policy(policy), account_id=account, rep_id=rep,
+                                  within=within)
+    if format is DigestFormat.md:
+        text = digest_text.markdown(report)
+    else:
+        from viz.digest import render_digest
+
+        text = render_digest(report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_page(text, output, str(output))
 
 
 @app.command("find")
@@ -541,9 +695,9 @@ def demo_cmd(ctx: typer.Context, reset: Annotated[bool, typer.Option(
     url = ctx.obj["db"] or DEMO_DB
     with _store(url) as store:
         entries, total = store.audit(limit=1)
-        demo_writes = store.audit(limit=1, via="cli demo")[1]
+        demo_writes = store.audit(limit=1, via="cli demo")[1] + store.audit(limit=1, via=SEED_HISTORY_VIA)[1]
         first = store.audit(limit=1, offset=total - 1)[0] if total else []
-        if total and first[0].via != "cli demo":
+        if total and first[0].via not in ("cli demo", SEED_HISTORY_VIA):
             raise StoreConfigError(f"{describe(url)} is not a demo store: its audit trail records other writes, and "
                                    "the demo would delete them with everything else; delete it yourself or use a new file")
         if total != demo_writes and not reset:
@@ -551,6 +705,7 @@ def demo_cmd(ctx: typer.Context, reset: Annotated[bool, typer.Option(
                                    f"({total - demo_writes} change(s), latest by {entries[0].actor} via {entries[0].via}); "
                                    "`graphcrm demo --reset` rebuilds it and loses them")
         store.clear()
+        load(SEEDS_DIR / "history", store, actor=Actor.os_user("cli demo"))  # the year before: the seeds' trail
         load(SEEDS_DIR, store, actor=Actor.os_user("cli demo"))
         counts = store.counts()
         data = store.export()
@@ -634,7 +789,7 @@ def main() -> None:
         for line in [*map(str, e.issues), *e.more]:
             err.print(f"  {line}", markup=False, highlight=False)
         sys.exit(2)
-    except (NotFound, StoreConfigError) as e:
+    except (NotFound, StoreConfigError, history.BeforeHistory) as e:
         err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         sys.exit(2)
     except GraphcrmError as e:

@@ -337,9 +337,13 @@ def _ladybug_schema() -> str:
         tables.append((t.LABEL, [(p, value_type(t, p)) for p in properties(t)]))
     tables.append(("ApiKey", [(f, value_type(ApiKey, f)) for f in ApiKey.model_fields]))
     tables.append(("AuditEntry", [(c, "timestamp" if c == "at" else "string") for c in AUDIT_COLUMNS]))
+    tables.append(("AuditSubject", [("id", "string")]))
     for label, cols in tables:
         body = ", ".join(f"{c} {_LADYBUG_TYPES[v]}" + (" PRIMARY KEY" if c == "id" else "") for c, v in cols)
         lines.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({body});")
+    lines.append("// AUDIT_OF: an audit entry → the accounts (and the rep) it is about (graphcrm.audit.subjects),\n"
+                 "// so that one account's trail is read from its node, not by scanning every entry.\n"
+                 "CREATE REL TABLE IF NOT EXISTS AUDIT_OF(FROM AuditEntry TO AuditSubject);")
     props = {t.LABEL: [(p, value_type(t, p)) for p in edge_props(t)] for t in EDGE_TYPES}
     for edge, pairs in _pairs().items():
         body = ", ".join([*(f"FROM {a} TO {b}" for a, b in pairs),
@@ -356,7 +360,8 @@ def _neo4j_schema() -> str:
     lines = ["// Neo4j 5 schema: a uniqueness constraint on every label's id (which also gives",
              "// the index every MATCH/MERGE by id uses) and indexes on the account_id",
              "// properties that the per-account reads filter on. Idempotent (IF NOT EXISTS)."]
-    labels = [*((t.LABEL, kind_of(t)) for t in NODE_TYPES), ("ApiKey", "api_key"), ("AuditEntry", "audit_entry")]
+    labels = [*((t.LABEL, kind_of(t)) for t in NODE_TYPES), ("ApiKey", "api_key"), ("AuditEntry", "audit_entry"),
+              ("AuditSubject", "audit_subject")]
     lines += [f"CREATE CONSTRAINT {k}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE;" for label, k in labels]
     lines += [f"CREATE INDEX {kind_of(t)}_account IF NOT EXISTS FOR (n:{t.LABEL}) ON (n.account_id);"
               for t in NODE_TYPES if "account_id" in properties(t)]

@@ -18,11 +18,13 @@ from graphcrm.analysis.gaps import GapsReport, Layers
 from graphcrm.analysis.influence import InfluenceReport
 from graphcrm.analysis.paths import WarmPath
 from graphcrm.model import STANCE_NAMES
+from graphcrm.over_time import AccountTrend, BidTrend, ChangesReport, PortfolioTrend, ResultsReport, StaleSoonReport
 from graphcrm.search import FindReport
 from graphcrm.salesforce import MappingReport
 from graphcrm.services import AuditPage, PathsReport, RisksReport
 
-__all__ = ["coverage", "gaps", "influence", "risks", "departure", "paths", "audit", "mapping", "find"]
+__all__ = ["coverage", "gaps", "influence", "risks", "departure", "paths", "audit", "mapping", "find",
+           "stale_soon", "trend", "changes", "results"]
 
 STATUS_STYLE = {"covered": "green", "weak": "yellow", "uncovered": "red"}
 
@@ -184,3 +186,73 @@ def mapping(report: MappingReport) -> Iterator[RenderableType]:
             for c in items:
                 table.add_row(_t(c.what), _t(c.count))
             yield table
+
+
+def stale_soon(r: StaleSoonReport) -> Iterator[RenderableType]:
+    table = _table(f"Key relationships that lose a level within {r.within_days} days of {r.as_of} unless "
+                   f"they meet ({len(r.relationships)})", "on", "account", "rep", "contact", "depth",
+                   "last contact", "covered after")
+    for s in r.relationships:
+        table.add_row(_t(f"{s.stale_on} ({s.days_left} d)"), _t(s.account_id), _t(f"{s.rep_name} ({s.rep_id})"),
+                      _t(f"{s.contact_name} ({s.contact_id})"), _t(f"{s.effective_depth} → {s.effective_depth_after}"),
+                      _t(s.last_contact), _t("no", "red") if s.loses_coverage else _t("yes"))
+    yield table if r.relationships else _t(f"Nothing goes stale within {r.within_days} days.", "green")
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def trend(r: AccountTrend | BidTrend | PortfolioTrend) -> Iterator[RenderableType]:
+    if isinstance(r, AccountTrend):
+        table = _table(f"Account {r.account_id}, month by month", "month", "bus factor", "key", "general",
+                       "organisational")
+        for p in r.months:
+            table.add_row(_t(p.month), _t("—" if p.bus_factor is None else p.bus_factor), _t(_score(p.key)),
+                          _t(_score(p.general)), _t(_score(p.organisational)))
+    elif isinstance(r, BidTrend):
+        table = _table(f"Bid {r.bid_id}, coverage month by month (tender {r.tender_date or 'not set'})",
+                       "month", "key contacts covered", "coverage")
+        for p in r.months:
+            table.add_row(_t(p.month), _t("—" if p.key_contacts is None else f"{p.covered}/{p.key_contacts}"),
+                          _t(_score(p.coverage)))
+    else:
+        table = _table("Portfolio, month by month", "month", "accounts", "held by one person")
+        for p in r.months:
+            table.add_row(_t(p.month), _t(p.accounts), _t(p.held_by_one))
+    yield table
+
+
+def changes(r: ChangesReport) -> Iterator[RenderableType]:
+    yield _t(f"What changed from the end of {r.since} to the end of {r.until}", "bold")
+    if not r.accounts:
+        yield _t("Nothing changed.", "green")
+    for a in r.accounts:
+        table = _table(f"{a.name} ({a.account_id})", "what", "who", "audit entries")
+        if a.bus_factor:
+            table.add_row(_t("bus factor"), _t(f"{a.bus_factor.before} → {a.bus_factor.after}"),
+                          _t(len(a.bus_factor.entries)))
+        for k in a.key_contacts:
+            table.add_row(_t(f"{k.change.replace('_', ' ')} in {k.bid_id}", "green" if k.change == "newly_covered"
+                             else "red"), _t(f"{k.contact_name} ({k.contact_id})"), _t(len(k.entries)))
+        for f in a.red_flags:
+            table.add_row(_t(f"{f.flag} {f.change} in {f.bid_id}", "red" if f.change == "appeared" else "green"),
+                          _t(", ".join(f.contact_ids)), _t(len(f.entries)))
+        for s in a.went_stale:
+            table.add_row(_t("went stale", "yellow"), _t(f"{s.rep_name} → {s.contact_name} "
+                                                         f"({s.effective_depth_before} → {s.effective_depth_after})"),
+                          _t(len(s.entries) or "time passed"))
+        for m in a.team:
+            table.add_row(_t(f"{m.change} the team"), _t(f"{m.rep_name} ({m.rep_id})"), _t(len(m.entries)))
+        yield table
+
+
+def results(r: ResultsReport) -> Iterator[RenderableType]:
+    for title, rows in (("Win rate by coverage at the tender", r.by_coverage),
+                        ("Win rate by bus factor at the tender", r.by_bus_factor)):
+        table = _table(title, "band", "bids", "won", "win rate")
+        for b in rows:
+            table.add_row(_t(b.band), _t(b.bids), _t(b.won), _t(_score(b.win_rate)))
+        yield table
+    if r.not_known:
+        yield _t(f"Not known at their tender date (left out): {', '.join(r.not_known)}")

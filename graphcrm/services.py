@@ -1,12 +1,16 @@
 """Services: the analyses run against a store, for the CLI and the API.
 
-Each takes a store, plain values, ``as_of`` and a ``Policy``; fetches the graphs it
-needs; runs the pure analyses; and raises ``NotFound`` for an unknown id.
+Each takes a store, plain values, ``as_of`` and a ``Policy``, and optionally
+``known_at`` (a time: the records as the store held them then, rebuilt from the
+audit trail by ``graphcrm.history``; None: as they are now); fetches the graphs it
+needs; runs the pure analyses; and raises ``NotFound`` for an unknown id (unknown
+at ``known_at``) and ``history.BeforeHistory`` for a ``known_at`` before the trail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
 import os
 import threading
@@ -18,6 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from graphcrm import history
 from graphcrm.analysis.coverage import CoverageReport, coverage_check
 from graphcrm.analysis.departure import DepartureReport, account_impact
 from graphcrm.analysis.dependency import AccountRisk, account_risk
@@ -77,29 +82,57 @@ WORKER_BATCH = 1_000
 """Accounts per task of a worker process (read ``store.port.ACCOUNT_BATCH`` per query)."""
 
 
-def _account_graph(store: GraphStore, account_id: str) -> nx.MultiDiGraph:
-    g = store.account_graph(account_id)
+def _known(store: GraphStore, known_at: dt.datetime | None) -> dt.datetime | None:
+    """``known_at`` checked against the store's history (None stays None: now)."""
+    return None if known_at is None else history.check_known_at(store, known_at)
+
+
+def graph_at(store: GraphStore, account_id: str, known_at: dt.datetime | None) -> nx.MultiDiGraph | None:
+    """An account's graph as the store holds it now, or as known at ``known_at``."""
+    if known_at is None:
+        return store.account_graph(account_id)
+    data = history.account_data(store, account_id, known_at)
+    return None if data is None else build_graph(data, account_id)
+
+
+def _record_at(store: GraphStore, record_type: type[Record], key: str, known_at: dt.datetime | None):
+    return store.get(record_type, key) if known_at is None else history.record_known_at(store, record_type, key,
+                                                                                        known_at)
+
+
+def _account_graph(store: GraphStore, account_id: str, known_at: dt.datetime | None = None) -> nx.MultiDiGraph:
+    g = graph_at(store, account_id, known_at)
     if g is None:
         raise NotFound("account", account_id)
     return g
 
 
-def check(store: GraphStore, bid_id: str, as_of: dt.date, policy: Policy) -> CoverageReport:
-    """The pre-tender coverage check of a bid."""
-    g = store.bid_graph(bid_id)
+def bid_graph(store: GraphStore, bid_id: str, known_at: dt.datetime | None = None) -> nx.MultiDiGraph:
+    """A bid's graph (its account's, ``graph["bid_id"]`` set), now or as known at ``known_at``."""
+    bid = _record_at(store, Bid, bid_id, known_at)
+    g = None if bid is None else graph_at(store, bid.account_id, known_at)
     if g is None:
         raise NotFound("bid", bid_id)
-    return coverage_check(g, bid_id, as_of, policy)
+    g.graph["bid_id"] = bid_id
+    return g
 
 
-def account_gaps(store: GraphStore, account_id: str, as_of: dt.date, policy: Policy) -> GapsReport:
+def check(store: GraphStore, bid_id: str, as_of: dt.date, policy: Policy,
+          known_at: dt.datetime | None = None) -> CoverageReport:
+    """The pre-tender coverage check of a bid."""
+    return coverage_check(bid_graph(store, bid_id, _known(store, known_at)), bid_id, as_of, policy)
+
+
+def account_gaps(store: GraphStore, account_id: str, as_of: dt.date, policy: Policy,
+                 known_at: dt.datetime | None = None) -> GapsReport:
     """Relationship-depth gaps of an account, by layer."""
-    return gaps(_account_graph(store, account_id), as_of, policy)
+    return gaps(_account_graph(store, account_id, _known(store, known_at)), as_of, policy)
 
 
-def account_influence(store: GraphStore, account_id: str, policy: Policy) -> InfluenceReport:
+def account_influence(store: GraphStore, account_id: str, policy: Policy,
+                      known_at: dt.datetime | None = None) -> InfluenceReport:
     """The account's contacts by influence score, hidden influencers marked."""
-    return influence(_account_graph(store, account_id), policy)
+    return influence(_account_graph(store, account_id, _known(store, known_at)), policy)
 
 
 class PathsReport(BaseModel):
@@ -116,12 +149,14 @@ class PathsReport(BaseModel):
     warm_paths: list[WarmPath]
 
 
-def contact_paths(store: GraphStore, contact_id: str, as_of: dt.date, policy: Policy) -> PathsReport:
+def contact_paths(store: GraphStore, contact_id: str, as_of: dt.date, policy: Policy,
+                  known_at: dt.datetime | None = None) -> PathsReport:
     """The strongest warm paths to a contact."""
-    contact = store.get(Contact, contact_id)
+    known_at = _known(store, known_at)
+    contact = _record_at(store, Contact, contact_id, known_at)
     if contact is None:
         raise NotFound("contact", contact_id)
-    return paths_report(_account_graph(store, contact.account_id), contact, as_of, policy)
+    return paths_report(_account_graph(store, contact.account_id, known_at), contact, as_of, policy)
 
 
 def paths_report(g: nx.MultiDiGraph, contact: Contact, as_of: dt.date, policy: Policy) -> PathsReport:
@@ -137,18 +172,20 @@ def paths_report(g: nx.MultiDiGraph, contact: Contact, as_of: dt.date, policy: P
 
 
 def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
-              account_ids: Iterable[str] | None = None) -> DepartureReport:
+              account_ids: Iterable[str] | None = None, known_at: dt.datetime | None = None) -> DepartureReport:
     """The impact of a rep leaving, on every account where they hold a relationship
     (only those among ``account_ids`` when given)."""
-    rep = store.get(Rep, rep_id)
+    known_at = _known(store, known_at)
+    rep = _record_at(store, Rep, rep_id, known_at)
     if rep is None:
         raise NotFound("rep", rep_id)
-    ids = store.rep_account_ids(rep_id)
+    ids = store.rep_account_ids(rep_id) if known_at is None else history.rep_account_ids(store, rep_id, known_at)
     if account_ids is not None:
         ids = sorted(set(ids) & set(account_ids))
+    graphs = (_risk_graphs(store, ids, store.reps()) if known_at is None
+              else (graph_at(store, a, known_at) for a in ids))
     with paused_gc(collect=True):
-        impacts = [i for g in _risk_graphs(store, ids, store.reps())
-                   if (i := account_impact(g, rep_id, as_of, policy)) is not None]
+        impacts = [i for g in graphs if (i := account_impact(g, rep_id, as_of, policy)) is not None]
     impacts.sort(key=lambda i: (-len(i.uncovered_key_contacts), i.bus_factor_after, -len(i.orphaned_contacts),
                                 i.account_id))
     return DepartureReport(rep_id=rep_id, name=rep.name, active=rep.active, as_of=as_of, accounts=impacts)
@@ -246,7 +283,7 @@ def _parallel(store: GraphStore, ids: list[str], jobs: int, *args) -> Iterator[l
 def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str] | None = None,
           limit: int | None = None, jobs: int | None = None,
           progress: Callable[[int, int], None] | None = None,
-          account_ids: Iterable[str] | None = None) -> RisksReport:
+          account_ids: Iterable[str] | None = None, known_at: dt.datetime | None = None) -> RisksReport:
     """Single-person dependency of every account, streamed account by account.
 
     Parameters
@@ -262,11 +299,21 @@ def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str
         Called as ``progress(accounts_done, accounts_total)``.
     account_ids : iterable of str, optional
         Only these accounts (what an API member may see); default every account.
+    known_at : datetime, optional
+        The accounts as known then (one process, account by account from the trail).
     """
+    known_at = _known(store, known_at)
     ids = store.account_ids() if account_ids is None else sorted(set(account_ids))
     jobs = jobs or os.cpu_count() or 1
     wanted = {Tier(t) for t in tiers} if tiers else None
-    if jobs > 1 and len(ids) >= PARALLEL_FROM:
+    if known_at is not None:
+        ids = history.all_account_ids(store) if account_ids is None else ids
+        pasts = history.iter_account_pasts(store, ids)
+        batches = ([account_risk(build_graph(data, past.account_id), as_of, policy)
+                    for past in itertools.islice(pasts, WORKER_BATCH)
+                    if (data := past.at(known_at)) is not None and (wanted is None or data.accounts[0].tier in wanted)]
+                   for _ in range(0, len(ids), WORKER_BATCH))
+    elif jobs > 1 and len(ids) >= PARALLEL_FROM:
         batches = _parallel(store, ids, jobs, wanted, as_of, policy)
     else:
         reps = store.reps()

@@ -119,7 +119,7 @@ class PortfolioView(BaseModel):
 def _links(g: nx.MultiDiGraph, contact_ids: set[str], d, policy: Policy) -> list[Link]:
     links = []
     for (ul, u), (vl, v), key, data in g.edges(keys=True, data=True):
-        if key == "KNOWS" and v in contact_ids and g.nodes[(ul, u)].get("active", True):
+        if key == "KNOWS" and v in contact_ids and (u, v) in d.last_contact and g.nodes[(ul, u)].get("active", True):
             eff = d.effective.get(v, {}).get(u, 0)
             links.append(Link(type=key, source=u, target=v, depth=data["depth"], effective_depth=eff,
                               stale=eff < data["depth"]))

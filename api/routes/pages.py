@@ -14,14 +14,16 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 import viz
-from api.deps import AsOf, PolicyDep, Scope, StoreDep
+from api.deps import AsOf, CacheDep, PolicyDep, Scope, StoreDep
 from api.security import graph_csp, same_origin, secure_cookie
 from api.ui import COOKIE, page, ui_principal
-from graphcrm import access, search, services, views
+from graphcrm import access, over_time, search, services, views
 from graphcrm.access import Forbidden, authenticate, scope_of
+from graphcrm.analysis.trends import DEFAULT_MONTHS
 from graphcrm.editing import etag
 from graphcrm.model import Account, Bid, BidRole, Contact, TeamMember
 from viz.evaluation_chart import evaluation_chart
+from viz.trend_chart import account_charts, bid_chart, portfolio_chart
 
 __all__ = ["router"]
 
@@ -89,13 +91,16 @@ def logout(request: Request) -> Response:
 
 
 @router.get("/ui/", include_in_schema=False)
-def portfolio_page(request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
+def portfolio_page(request: Request, store: StoreDep, cache: CacheDep, policy: PolicyDep, as_of: AsOf) -> Response:
     who = ui_principal(request, store)
     if isinstance(who, Response):
         return who
-    report = services.risks(store, as_of, policy, jobs=1, account_ids=scope_of(store, who))
+    scope = scope_of(store, who)
+    report = services.risks(store, as_of, policy, jobs=1, account_ids=scope)
+    trend = cache.get(store, ("portfolio_trend", None if scope is None else tuple(scope), as_of, policy),
+                      lambda: over_time.portfolio_trend(store, policy, DEFAULT_MONTHS, as_of, account_ids=scope))
     return page(request, "portfolio.html", who, title="Portfolio", report=report,
-                 held_by_one=sum(a.held_by_one for a in report.accounts))
+                held_by_one=sum(a.held_by_one for a in report.accounts), charts=[portfolio_chart(trend)])
 
 
 @router.get("/ui/accounts/{id}", include_in_schema=False)
@@ -110,7 +115,9 @@ def account_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDe
     reps = store.reps()
     return page(request, "account.html", who, title=view.gaps.name, gaps=view.gaps, bids=bids,
                 influence=view.influence, account=store.get(Account, id),
-                team=[(t, reps[t.rep_id], etag(t)) for t in team], here=str(request.url.path))
+                team=[(t, reps[t.rep_id], etag(t)) for t in team], here=str(request.url.path),
+                charts=account_charts(over_time.account_trend(store, id, policy, DEFAULT_MONTHS, as_of)),
+                stale=over_time.stale_soon(store, as_of, policy, account_ids=[id]))
 
 
 @router.get("/ui/bids/{id}", include_in_schema=False)
@@ -123,7 +130,9 @@ def bid_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, a
     roles, _ = store.page(BidRole, scope=[bid.account_id], limit=10_000, bid_id=id)
     return page(request, "bid.html", who, title=view.report.bid_name, r=view.report, names=view.names,
                 chips=views.flag_chips(view), chart=evaluation_chart(view), here=str(request.url.path),
-                versions={b.contact_id: etag(b) for b in roles})
+                versions={b.contact_id: etag(b) for b in roles},
+                charts=[bid_chart(over_time.bid_trend(store, id, policy, DEFAULT_MONTHS, as_of))],
+                stale=over_time.stale_soon(store, as_of, policy, bid_id=id))
 
 
 @router.get("/ui/reps/{id}", include_in_schema=False)

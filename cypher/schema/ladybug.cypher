@@ -11,6 +11,10 @@ CREATE NODE TABLE IF NOT EXISTS Activity(id STRING PRIMARY KEY, date DATE, kind 
 CREATE NODE TABLE IF NOT EXISTS Agreement(id STRING PRIMARY KEY, account_id STRING, kind STRING, signed DATE, expires DATE);
 CREATE NODE TABLE IF NOT EXISTS ApiKey(id STRING PRIMARY KEY, name STRING, role STRING, rep_id STRING, hash STRING, created TIMESTAMP, revoked TIMESTAMP);
 CREATE NODE TABLE IF NOT EXISTS AuditEntry(id STRING PRIMARY KEY, at TIMESTAMP, actor STRING, via STRING, action STRING, kind STRING, key STRING, account_id STRING, moved_from STRING, before STRING, after STRING);
+CREATE NODE TABLE IF NOT EXISTS AuditSubject(id STRING PRIMARY KEY);
+// AUDIT_OF: an audit entry → the accounts (and the rep) it is about (graphcrm.audit.subjects),
+// so that one account's trail is read from its node, not by scanning every entry.
+CREATE REL TABLE IF NOT EXISTS AUDIT_OF(FROM AuditEntry TO AuditSubject);
 CREATE REL TABLE IF NOT EXISTS PART_OF(FROM Unit TO Account, FROM Unit TO Unit);
 CREATE REL TABLE IF NOT EXISTS WORKS_AT(FROM Contact TO Account);
 CREATE REL TABLE IF NOT EXISTS MEMBER_OF(FROM Contact TO Unit);

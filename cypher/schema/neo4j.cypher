@@ -11,6 +11,7 @@ CREATE CONSTRAINT activity_id IF NOT EXISTS FOR (n:Activity) REQUIRE n.id IS UNI
 CREATE CONSTRAINT agreement_id IF NOT EXISTS FOR (n:Agreement) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT audit_subject_id IF NOT EXISTS FOR (n:AuditSubject) REQUIRE n.id IS UNIQUE;
 CREATE INDEX unit_account IF NOT EXISTS FOR (n:Unit) ON (n.account_id);
 CREATE INDEX contact_account IF NOT EXISTS FOR (n:Contact) ON (n.account_id);
 CREATE INDEX bid_account IF NOT EXISTS FOR (n:Bid) ON (n.account_id);

@@ -105,7 +105,7 @@ def _member(g: nx.MultiDiGraph, c: str, role: dict[str, Any], d: Depths, policy:
     unit = attrs.get("unit_id")
     links = []
     for (_, r), _, k, data in g.in_edges(("Contact", c), keys=True, data=True):
-        if k == "KNOWS":
+        if k == "KNOWS" and (r, c) in d.last_contact:  # the relationships that exist as of the day
             links.append(RepLink(rep_id=r, rep_name=g.nodes[("Rep", r)]["name"], depth=data["depth"],
                                  effective_depth=d.effective.get(c, {}).get(r, 0),
                                  last_contact=d.last_contact.get((r, c))))

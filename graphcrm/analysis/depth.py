@@ -51,7 +51,8 @@ def effective_depth(depth: int, last_contact: dt.date | None, as_of: dt.date, po
 
 
 def last_contacts(g: nx.MultiDiGraph, as_of: dt.date) -> dict[tuple[str, str], dt.date | None]:
-    """The last contact as of ``as_of`` of every ``KNOWS`` pair of ``g``: (rep id, contact id) → day.
+    """The last contact as of ``as_of`` of every ``KNOWS`` pair of ``g`` that exists
+    then (``since`` not after ``as_of``): (rep id, contact id) → day.
 
     A pair's last contact is the latest of the dates of the activities on or
     before ``as_of`` that both attended and of the stored ``last_contact`` if it
@@ -81,18 +82,22 @@ def last_contacts(g: nx.MultiDiGraph, as_of: dt.date) -> dict[tuple[str, str], d
     """
     met = _meetings(g, as_of)
     return {(r, c): _last_contact(met.get((r, c)), data.get("last_contact"), as_of)
-            for r, _, c, data in _knows_edges(g)}
+            for r, _, c, data in _knows_edges(g, as_of)}
 
 
-def _knows_edges(g: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
-    """(rep id, rep attributes, contact id, edge attributes) of every ``KNOWS`` edge,
-    in ``g.edges`` order, visiting only the reps' edges (not every edge of the account)."""
+def _knows_edges(g: nx.MultiDiGraph, as_of: dt.date) -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    """(rep id, rep attributes, contact id, edge attributes) of every ``KNOWS`` edge
+    that exists as of ``as_of`` (its ``since``, when given, is on or before it), in
+    ``g.edges`` order, visiting only the reps' edges (not every edge of the account)."""
     succ = g.succ
     for node, attrs in g.nodes(data=True):
         if node[0] == "Rep":
             for (_, c), edges in succ[node].items():
                 if "KNOWS" in edges:
-                    yield node[1], attrs, c, edges["KNOWS"]
+                    data = edges["KNOWS"]
+                    since = data.get("since")
+                    if since is None or since <= as_of:
+                        yield node[1], attrs, c, data
 
 
 def _meetings(g: nx.MultiDiGraph, as_of: dt.date) -> dict[tuple[str, str], dt.date]:
@@ -127,10 +132,13 @@ def _last_contact(met: dt.date | None, stored: dt.date | None, as_of: dt.date) -
 class Depths:
     """Per contact, each active rep's effective and raw depth (inactive reps hold nothing).
 
+    Only relationships that exist as of the day count: one whose ``since`` is
+    after it does not exist yet (docs/design.md §3.1).
+
     ``missing_last_contact`` lists ``(rep_id, contact_id)`` of relationships whose
     last contact is not known as of the day (see ``last_contacts``): they do not
     decay, but count as missing information. ``last_contact`` holds that day for
-    every ``KNOWS`` pair of the graph, inactive reps' too.
+    every ``KNOWS`` pair of the graph that exists as of the day, inactive reps' too.
     """
 
     effective: dict[str, dict[str, int]]
@@ -169,7 +177,7 @@ def depths(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> Depths:
     missing = []
     last: dict[tuple[str, str], dt.date | None] = {}
     met = _meetings(g, as_of)
-    for rep_id, rep_attrs, contact_id, data in _knows_edges(g):
+    for rep_id, rep_attrs, contact_id, data in _knows_edges(g, as_of):
         pair = (rep_id, contact_id)
         day = last[pair] = _last_contact(met.get(pair), data.get("last_contact"), as_of)
         if not rep_attrs.get("active", True):

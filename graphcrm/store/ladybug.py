@@ -45,6 +45,7 @@ from graphcrm.model import RECORD_TYPES, ApiKey, Dataset, Record, kind_of
 from graphcrm.schema import query, value_type
 from graphcrm.store.effects import Stored
 from graphcrm.store.ladybug_bulk import bulk_plan
+from graphcrm.store import writes
 from graphcrm.store.port import GraphStore, Progress, Step
 
 __all__ = ["LadybugStore"]
@@ -223,6 +224,7 @@ class LadybugStore(GraphStore):
             for statement in cypher.schema(self.engine):
                 self._run(statement, {})
             self._table_columns.clear()
+            writes.index_audit(self)  # a store from before the trail was indexed by subject
 
     def close(self) -> None:
         if not self._closed:

@@ -34,7 +34,7 @@ from graphcrm.model import Dataset, Record
 from graphcrm.schema import EDGE_TYPES, NODE_TYPES, edge_props, edge_refs, ends, list_refs, query, value_type
 from graphcrm.store.effects import Stored, changes
 from graphcrm.store.port import Step
-from graphcrm.store.writes import write_plan
+from graphcrm.store.writes import subject_steps, write_plan
 
 __all__ = ["bulk_plan", "arrow_type"]
 
@@ -79,7 +79,9 @@ def bulk_plan(stored: Stored, after: Stored, trail: Trail, columns: Columns) -> 
     columns : callable
         A node type's columns in the order of its table in this store.
     """
-    copies = [Step("audit/copy", {"rows": trail.table()})] if len(trail) else []
+    links = trail.links()
+    copies = ([Step("audit/copy", {"rows": trail.table()}), *subject_steps(links),
+               *_edge_copy("audit/copy_of", links)] if len(trail) else [])
     rest: dict[str, list[Record]] = {}
     new: dict[type[Record], list[Record]] = {t: [] for t in (*NODE_TYPES, *EDGE_TYPES)}
     for t, changed in changes(after, stored):

@@ -18,6 +18,7 @@ import neo4j.time
 
 from graphcrm import cypher
 from graphcrm.errors import StoreError
+from graphcrm.store import writes
 from graphcrm.store.port import GraphStore, Step
 
 __all__ = ["Neo4jStore"]
@@ -72,6 +73,7 @@ class Neo4jStore(GraphStore):
         with self._driver.session(database=self.database) as session:
             for statement in cypher.schema(self.engine):
                 session.run(statement).consume()
+        writes.index_audit(self)  # a store from before the trail was indexed by subject
 
     def close(self) -> None:
         self._driver.close()

@@ -16,7 +16,7 @@ from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from graphcrm.audit import Actor, AuditEntry, Trail
+from graphcrm.audit import Actor, AuditEntry, Trail, subjects
 from graphcrm.errors import InUse
 from graphcrm.model import RECORD_TYPES, Activity, ApiKey, Dataset, Record, Relationship
 from graphcrm.schema import (
@@ -28,7 +28,8 @@ from graphcrm.store.effects import after_states, changes, deletion_effects, meet
 if TYPE_CHECKING:
     from graphcrm.store.port import GraphStore
 
-__all__ = ["Step", "write_plan", "logged_contacts", "audit_steps", "plan", "delete", "put_api_key", "homes",
+__all__ = ["Step", "write_plan", "logged_contacts", "audit_steps", "subject_steps", "index_steps",
+           "index_audit", "plan", "delete", "put_api_key", "homes",
            "BATCH", "COUNT_FROM"]
 
 BATCH = 5_000
@@ -91,8 +92,30 @@ def logged_contacts(activities: list[Activity]) -> list[dict[str, Any]]:
 
 
 def audit_steps(trail: Trail) -> list[Step]:
-    """The steps that append a write's audit entries."""
-    return list(_batches("audit/append", list(trail.dicts())))
+    """The steps that append a write's audit entries, and index them by subject."""
+    return [*_batches("audit/append", list(trail.dicts())), *index_steps(trail.links())]
+
+
+def subject_steps(links: Sequence[tuple[str, str]]) -> list[Step]:
+    """The steps that make the subjects of ``links`` (entry id, subject) — MERGE: each once."""
+    return list(_batches("audit/subjects", [{"id": s} for s in sorted({s for _, s in links})]))
+
+
+def index_steps(links: Sequence[tuple[str, str]]) -> list[Step]:
+    """The steps that index audit entries by what they are about (``audit.subjects``):
+    make the subjects and link each entry to its own (``AUDIT_OF``)."""
+    return subject_steps(links) + list(_batches("audit/link", [{"id": i, "subject": s} for i, s in links]))
+
+
+def index_audit(store: GraphStore) -> None:
+    """Index the entries of a trail written before the store indexed them by subject
+    (a store made by an older graphcrm): a no-op once every entry is linked."""
+    counts = store.read("audit/index_counts")[0]
+    if counts["linked"] >= (counts["expected"] or 0):  # the sum of no entries is null
+        return
+    links = [(r["id"], s) for r in store.read("audit/unindexed")
+             for s in subjects(r["account_id"], r["moved_from"], r["kind"], r["key"])]
+    store.write(index_steps(links))
 
 
 def homes(store: GraphStore, records: Iterable[Record]) -> dict[type[Record], dict[str, str | None]]:

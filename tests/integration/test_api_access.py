@@ -8,6 +8,8 @@ only acc-mzp; anything else answers 404 exactly as if it did not exist.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import csv
 from typing import Any
 
@@ -130,6 +132,13 @@ MATRIX: list[tuple[str, str, Any, Any, Any, Any]] = [
     ("GET", "/bids/{id}/graph", 401, 200, 200, 200),
     ("GET", "/accounts/{id}/graph", 401, 200, 200, 200),
     ("GET", "/portfolio/graph", 401, 200, 200, 200),
+    ("GET", "/changes", 401, 200, 200, 200),
+    ("GET", "/stale-soon", 401, 200, 200, 200),
+    ("GET", "/accounts/{id}/trend", 401, 200, 200, 200),
+    ("GET", "/bids/{id}/trend", 401, 200, 200, 200),
+    ("GET", "/portfolio/trend", 401, 200, 200, 200),
+    ("GET", "/results", 401, 200, 200, 200),
+    ("GET", "/digest", 401, 200, 200, 200),
     ("POST", "/import", 401, 200, 403, 403),
     ("GET", "/export", 401, 200, 200, 403),
     ("GET", "/audit", 401, 200, 200, 200),
@@ -199,7 +208,16 @@ ANALYSES = {
     "/portfolio/risks": "/portfolio/risks",
     "/reps/{id}/departure": f"/reps/{MEMBER_REP}/departure",
     "/contacts/{id}/warm-paths": "/contacts/c-mzp-001/warm-paths",
+    "/changes": "/changes",
+    "/stale-soon": "/stale-soon",
+    "/accounts/{id}/trend": "/accounts/acc-mzp/trend",
+    "/bids/{id}/trend": "/bids/bid-mzp-terminal-wifi-2026/trend",
+    "/portfolio/trend": "/portfolio/trend",
+    "/results": "/results",
+    "/digest": "/digest",
 }
+QUERY = {"/changes": {"since": dt.date.today().isoformat()}}
+"""Parameters a route needs besides as_of (the store's history begins today: changes since today)."""
 MODELS = {
     "accounts": Account, "units": Unit, "contacts": Contact, "reps": Rep, "bids": Bid, "activities": Activity,
     "agreements": Agreement, "team-members": TeamMember, "relationships": Relationship,
@@ -314,7 +332,7 @@ def _cell(env, wenv, method: str, route: str, role: str):
         return env.client.request(method, _own_path(route), headers=headers, follow_redirects=False,
                                   params={"as_of": AS_OF})
     if method == "GET":
-        params = {"as_of": AS_OF} if route in ANALYSES else None
+        params = {"as_of": AS_OF, **QUERY.get(route, {})} if route in ANALYSES else None
         return env.call(role, "GET", _own_path(route), params=params, follow_redirects=False)
     if method in ("PUT", "PATCH"):
         return _put_cell(wenv, route, role, method)

@@ -124,8 +124,8 @@ def test_what_the_store_holds_unchanged_is_not_written(stores, monkeypatch, seed
     changed = data.model_copy(update={"contacts": [data.contacts[0].model_copy(update={"title": "CEO"}),
                                                    *data.contacts[1:]]})
     bulk.apply(changed)
-    assert [(s.query, len(s.params["rows"])) for s in written[1]] == [
-        ("audit/copy", 1), ("contact/upsert", 1), ("contact/link", 1)]
+    assert [(s.query, len(s.params["rows"])) for s in written[1]] == [  # the entry, its subject and index edge
+        ("audit/copy", 1), ("audit/subjects", 1), ("audit/copy_of", 1), ("contact/upsert", 1), ("contact/link", 1)]
 
 
 def test_a_failing_step_writes_nothing(stores, monkeypatch):

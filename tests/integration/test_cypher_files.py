@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from graphcrm import cypher, cypher_gen
+from graphcrm import cypher, cypher_gen, history, over_time
+from graphcrm.audit import AUDIT_COLUMNS, AuditEntry
+from graphcrm.policy import Policy
+from graphcrm.store.writes import Step, index_audit
 from graphcrm.cypher import CYPHER_DIR
 from graphcrm.fileformat import read_csv_dir
 from graphcrm.errors import InUse
@@ -47,6 +52,12 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
     data = read_csv_dir(seeds_dir).data
     with open_store(f"ladybug://{tmp_path / 's.lbug'}") as store:
         store.apply(data)
+        now, first = dt.datetime.now(dt.UTC), data.accounts[0].id  # the audit queries graphcrm.history reads
+        assert history.begins(store) is not None
+        assert history.account_data(store, first, now) == store.account_data(first)
+        assert history.rep_account_ids(store, data.reps[0].id, now) == store.rep_account_ids(data.reps[0].id)
+        assert [r["id"] for r in store.read("audit/account_ids")] == store.account_ids()
+        assert [p.at(now) for p in history.iter_account_pasts(store)] == list(store.accounts_data(store.account_ids()).values())
         store.export()
         store.counts()
         for account_id in store.account_ids():
@@ -77,6 +88,14 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
             assert store.delete(t, key)
         trail = store.audit_trail()
         assert store.audit(kind="account", scope=["zz"], api_keys=False, limit=1)[1] == 2  # created, deleted
+        assert history.record_known_at(store, Account, "zz", dt.datetime.now(dt.UTC)) is None  # deleted: by key
+        assert over_time.changes(store, dt.date.today(), dt.date.today(), Policy(), rep_id=data.reps[1].id)
+        # a trail written before it was indexed by subject is indexed when the store is opened
+        old = AuditEntry(id="0001-old", at=dt.datetime(2026, 1, 1), actor="os:x", via="x", action="create",
+                         kind="account", key="zz-old", account_id="zz-old", after={"id": "zz-old"})
+        store.write([Step("audit/append", {"rows": [dict(zip(AUDIT_COLUMNS, old.row()))]})])
+        index_audit(store)
+        assert history.account_past(store, "zz-old").entries == [old]
         assert store.audit_entries([trail[0].id]) == {trail[0].id: trail[0]}
         store.clear()
     monkeypatch.setattr(ladybug, "BULK_FROM", 0)  # the bulk path's COPY statements

@@ -257,6 +257,23 @@ class TestLastContactAsOf:
         assert d.effective == {} and d.missing_last_contact == []
 
 
+class TestSinceAsOf:
+    """As of D, a relationship whose ``since`` is after D does not exist (issue 19)."""
+
+    def _graph(self, since_days: int):
+        k = knows("r1", "c1", 3, 0).model_copy(update={"since": ago(since_days)})
+        return make_graph(contacts=[person("c1")], knows=[k])
+
+    def test_a_relationship_that_begins_after_as_of_does_not_exist(self):
+        d = depths(self._graph(-1), AS_OF, P)  # since = AS_OF + 1 day
+        assert (d.best("c1"), d.raw_best("c1"), d.last_contact) == (0, 0, {})
+        assert last_contacts(self._graph(-1), AS_OF) == {}
+
+    def test_one_that_begins_on_as_of_does(self):
+        d = depths(self._graph(0), AS_OF, P)  # since = AS_OF, last contact AS_OF: age 0, depth 3
+        assert (d.best("c1"), d.last_contact) == (3, {("r1", "c1"): AS_OF})
+
+
 # --- key contacts and the decision chain ---------------------------------------------
 
 

@@ -428,3 +428,22 @@ def test_decision_chain_page_of_32_key_contacts_is_made_in_seconds():
     except subprocess.TimeoutExpired:
         pytest.fail("no page after 5 s")
     assert done.returncode == 0, done.stderr[-300:]
+
+
+class TestTrendChart:
+    """viz/trend_chart.py: small offline SVG line charts of a trend."""
+
+    def test_a_month_with_nothing_known_breaks_the_line(self):
+        from viz.trend_chart import line_chart
+
+        svg = line_chart("t", "Bus factor", ["2026-01", "2026-02", "2026-03", "2026-04"],
+                         {"bus factor": [1, None, 2, 3]})
+        # runs: [Jan] and [Mar, Apr]: two polylines, three dots; y from 0 to the largest value, 3
+        assert svg.count("<polyline") == 2 and svg.count("<circle") == 3 and ">3</text>" in svg
+        assert "<script" not in svg
+
+    def test_names_are_escaped(self):
+        from viz.trend_chart import line_chart
+
+        svg = line_chart("t", "<b>x</b>", ["2026-01"], {"<i>y</i>": [0.5]}, top=1.0, percent=True)
+        assert "<b>" not in svg and "&lt;b&gt;" in svg and "&lt;i&gt;" in svg and "50%" in svg
