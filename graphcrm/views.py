@@ -18,6 +18,8 @@ from graphcrm.analysis.influence import InfluenceReport, influence
 from graphcrm.errors import NotFound
 from graphcrm.graph import build_graph, nodes_of
 from graphcrm.analysis.departure import DepartureReport
+from graphcrm.analysis.stale_soon import DEFAULT_WITHIN, stale_soon
+from graphcrm.over_time import StaleSoonReport
 from graphcrm.model import STANCE_NAMES, Account, Contact, Rep
 from graphcrm.policy import Policy
 from graphcrm.services import PathsReport, RisksReport, departure, paths_report, risks
@@ -26,7 +28,7 @@ from graphcrm.store.port import GraphStore
 __all__ = [
     "Person", "RepNode", "Link", "GraphView", "UnitNode", "AccountView", "PortfolioView",
     "decision_chain_view", "account_view", "portfolio_view", "bid_view", "account_map_view",
-    "AccountPage", "account_page", "FlagChip", "flag_chips", "names_in", "ContactView", "contact_view", "RepView", "rep_view",
+    "AccountPage", "account_page", "BidPage", "bid_page", "FlagChip", "flag_chips", "names_in", "ContactView", "contact_view", "RepView", "rep_view",
 ]
 
 
@@ -261,26 +263,50 @@ def portfolio_view(store: GraphStore, as_of: dt.date, policy: Policy,
 
 
 def bid_view(store: GraphStore, bid_id: str, as_of: dt.date, policy: Policy) -> GraphView:
+    return decision_chain_view(_bid_graph(store, bid_id), bid_id, as_of, policy)
+
+
+def _bid_graph(store: GraphStore, bid_id: str) -> nx.MultiDiGraph:
     g = store.bid_graph(bid_id)
     if g is None:
         raise NotFound("bid", bid_id)
-    return decision_chain_view(g, bid_id, as_of, policy)
+    return g
+
+
+class BidPage(BaseModel):
+    """The web UI's bid page: its decision chain and check, and its key
+    relationships going stale soon."""
+
+    view: GraphView
+    stale: StaleSoonReport
+
+
+def bid_page(store: GraphStore, bid_id: str, as_of: dt.date, policy: Policy) -> BidPage:
+    """The bid page's analyses from one read of its graph."""
+    g = _bid_graph(store, bid_id)
+    return BidPage(view=decision_chain_view(g, bid_id, as_of, policy),
+                   stale=StaleSoonReport(as_of=as_of, within_days=DEFAULT_WITHIN,
+                                         relationships=stale_soon(g, as_of, policy, DEFAULT_WITHIN, bid_id=bid_id)))
 
 
 class AccountPage(BaseModel):
-    """The web UI's account page: its gaps by layer and its influence ranking."""
+    """The web UI's account page: its gaps by layer, its influence ranking and
+    the key relationships going stale soon."""
 
     gaps: GapsReport
     influence: InfluenceReport
+    stale: StaleSoonReport
 
 
 def account_page(store: GraphStore, account_id: str, as_of: dt.date, policy: Policy) -> AccountPage:
-    """Both analyses of the account page from one read of its graph (a big
-    account's graph takes longer to read and build than both analyses)."""
+    """The account page's analyses from one read of its graph (a big account's
+    graph takes longer to read and build than the analyses)."""
     g = store.account_graph(account_id)
     if g is None:
         raise NotFound("account", account_id)
-    return AccountPage(gaps=gaps(g, as_of, policy), influence=influence(g, policy))
+    return AccountPage(gaps=gaps(g, as_of, policy), influence=influence(g, policy),
+                       stale=StaleSoonReport(as_of=as_of, within_days=DEFAULT_WITHIN,
+                                             relationships=stale_soon(g, as_of, policy, DEFAULT_WITHIN)))
 
 
 def account_map_view(store: GraphStore, account_id: str, as_of: dt.date, policy: Policy) -> AccountView:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path as FilePath
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -95,12 +96,51 @@ def portfolio_page(request: Request, store: StoreDep, cache: CacheDep, policy: P
     who = ui_principal(request, store)
     if isinstance(who, Response):
         return who
+    report = services.risks(store, as_of, policy, jobs=1, account_ids=scope_of(store, who))
+    return page(request, "portfolio.html", who, title="Portfolio", report=report,
+                held_by_one=sum(a.held_by_one for a in report.accounts), trend=f"/ui/portfolio/trend?as_of={as_of}")
+
+
+# --- the trend charts: framed by their pages, which do not wait for them -------------------
+# (a trend rebuilds its subject at each of 12 months: seconds for a 3,000-contact account)
+
+
+def _trend_frame(request: Request, who, charts: list[str]) -> HTMLResponse:
+    response = page(request, "trend_frame.html", who, title="Month by month", charts=charts)
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@router.get("/ui/accounts/{id}/trend", include_in_schema=False)
+def account_trend_frame(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
+    who = ui_principal(request, store)
+    if isinstance(who, Response):
+        return who
+    access.require_visible(scope_of(store, who), id, "account", id)
+    return _trend_frame(request, who, account_charts(over_time.account_trend(store, id, policy, DEFAULT_MONTHS, as_of)))
+
+
+@router.get("/ui/bids/{id}/trend", include_in_schema=False)
+def bid_trend_frame(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, as_of: AsOf) -> Response:
+    who = ui_principal(request, store)
+    if isinstance(who, Response):
+        return who
+    access.visible_record(store, scope_of(store, who), Bid, id)
+    return _trend_frame(request, who, [bid_chart(over_time.bid_trend(store, id, policy, DEFAULT_MONTHS, as_of))])
+
+
+@router.get("/ui/portfolio/trend", include_in_schema=False)
+def portfolio_trend_frame(request: Request, store: StoreDep, cache: CacheDep, policy: PolicyDep,
+                          as_of: AsOf) -> Response:
+    who = ui_principal(request, store)
+    if isinstance(who, Response):
+        return who
     scope = scope_of(store, who)
-    report = services.risks(store, as_of, policy, jobs=1, account_ids=scope)
     trend = cache.get(store, ("portfolio_trend", None if scope is None else tuple(scope), as_of, policy),
                       lambda: over_time.portfolio_trend(store, policy, DEFAULT_MONTHS, as_of, account_ids=scope))
-    return page(request, "portfolio.html", who, title="Portfolio", report=report,
-                held_by_one=sum(a.held_by_one for a in report.accounts), charts=[portfolio_chart(trend)])
+    return _trend_frame(request, who, [portfolio_chart(trend)])
 
 
 @router.get("/ui/accounts/{id}", include_in_schema=False)
@@ -116,8 +156,7 @@ def account_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDe
     return page(request, "account.html", who, title=view.gaps.name, gaps=view.gaps, bids=bids,
                 influence=view.influence, account=store.get(Account, id),
                 team=[(t, reps[t.rep_id], etag(t)) for t in team], here=str(request.url.path),
-                charts=account_charts(over_time.account_trend(store, id, policy, DEFAULT_MONTHS, as_of)),
-                stale=over_time.stale_soon(store, as_of, policy, account_ids=[id]))
+                stale=view.stale, trend=f"/ui/accounts/{quote(id, safe='')}/trend?as_of={as_of}")
 
 
 @router.get("/ui/bids/{id}", include_in_schema=False)
@@ -126,13 +165,13 @@ def bid_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDep, a
     if isinstance(who, Response):
         return who
     bid = access.visible_record(store, scope_of(store, who), Bid, id)
-    view = views.bid_view(store, id, as_of, policy)
+    bid_page = views.bid_page(store, id, as_of, policy)
+    view = bid_page.view
     roles, _ = store.page(BidRole, scope=[bid.account_id], limit=10_000, bid_id=id)
     return page(request, "bid.html", who, title=view.report.bid_name, r=view.report, names=view.names,
                 chips=views.flag_chips(view), chart=evaluation_chart(view), here=str(request.url.path),
-                versions={b.contact_id: etag(b) for b in roles},
-                charts=[bid_chart(over_time.bid_trend(store, id, policy, DEFAULT_MONTHS, as_of))],
-                stale=over_time.stale_soon(store, as_of, policy, bid_id=id))
+                versions={b.contact_id: etag(b) for b in roles}, stale=bid_page.stale,
+                trend=f"/ui/bids/{quote(id, safe='')}/trend?as_of={as_of}")
 
 
 @router.get("/ui/reps/{id}", include_in_schema=False)

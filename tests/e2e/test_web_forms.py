@@ -326,3 +326,16 @@ def test_double_clicking_a_person_in_the_picture_opens_their_panel(ui, server):
     assert page.url.startswith(f"{ui.base}/ui/contacts/c-jnm-003")
     assert page.locator("h1").inner_text() == "刘慧敏"  # seeds/contacts.csv
     _clean(ui)
+
+
+def test_the_trend_charts_load_in_their_frame(ui, server):
+    """The account and bid pages do not wait for their month-by-month charts: a
+    frame of this site draws them (offline SVG), under its own CSP."""
+    page = _signed_in(ui, server.admin).page
+    for path in ("/ui/accounts/acc-mzp", "/ui/bids/bid-mzp-terminal-wifi-2026", "/ui/"):
+        ui.go(path)
+        page.wait_for_function("() => [...document.querySelectorAll('iframe.trend')].length === 1")
+        frame = next(f for f in page.frames if "/trend" in f.url)
+        frame.wait_for_selector("svg")
+        assert frame.locator("svg").count() >= 1, path
+    _clean(ui)
