@@ -212,6 +212,7 @@ def test_invalid_bodies_are_422_with_the_field(env, path, body, field):
 @pytest.mark.parametrize("prefix, total", [
     ("accounts", 3), ("units", 20), ("contacts", 81), ("reps", 13), ("bids", 4), ("activities", 28),
     ("agreements", 6), ("team-members", 15), ("relationships", 141), ("influences", 79), ("bid-roles", 30),
+    ("plans", 7), ("feedback", 6),
 ])
 def test_lists_paginate(ro, prefix, total):
     everything = ro.admin("GET", f"/{prefix}", params={"limit": 500}).json()
