@@ -13,6 +13,8 @@ set is left out):
 
 from __future__ import annotations
 
+import datetime as dt
+
 import networkx as nx
 from pydantic import BaseModel
 
@@ -44,6 +46,7 @@ class AccountCompleteness(BaseModel):
 class CompletenessReport(BaseModel):
     """``completeness --json``."""
 
+    as_of: dt.date
     accounts: list[AccountCompleteness]
 
 

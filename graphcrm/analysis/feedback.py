@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
+import networkx as nx
 from pydantic import BaseModel
 
+from graphcrm.graph import nodes_of
 from graphcrm.model import FeedbackKind, FeedbackStatus, Severity
 from graphcrm.policy import Policy
 
-__all__ = ["FeedbackSummary", "feedback_summary"]
+__all__ = ["FeedbackSummary", "feedback_summary", "feedback_of"]
 
 
 class FeedbackSummary(BaseModel):
@@ -72,3 +75,8 @@ def feedback_summary(records: Iterable[Any], as_of: dt.date, policy: Policy) -> 
         median_days_to_close=float(statistics.median(days)) if days else None,
         satisfaction=round(praise / total, 4) if total else None, praise=praise, complaints=complaints,
     )
+
+
+def feedback_of(g: nx.MultiDiGraph) -> list[SimpleNamespace]:
+    """The feedback records of an account graph, with their attributes (for ``feedback_summary``)."""
+    return [SimpleNamespace(**a) for _, a in nodes_of(g, "Feedback")]
