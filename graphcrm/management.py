@@ -14,16 +14,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from graphcrm import services
 from graphcrm.analysis.cadence import CadenceReport, cadence as cadence_of
 from graphcrm.analysis.completeness import AccountCompleteness, CompletenessReport, completeness as completeness_of
 from graphcrm.analysis.depth import depths
-from graphcrm.analysis.gaps import is_cash_cow
+from graphcrm.analysis.gaps import PlanDraft, is_cash_cow
 from graphcrm.analysis.feedback import FeedbackSummary, feedback_of, feedback_summary
 from graphcrm.analysis.plans import PlansReport, PlanStatus, completion, plan_statuses
-from graphcrm.errors import NotFound
+from graphcrm.audit import Actor
+from graphcrm.errors import InputError, Issue, NotFound
 from graphcrm.gc_pause import paused_gc
 from graphcrm.graph import build_graph
 from graphcrm.model import (
@@ -32,7 +33,8 @@ from graphcrm.model import (
 from graphcrm.policy import Policy
 from graphcrm.store.port import GraphStore
 
-__all__ = ["plans", "cadence", "completeness", "measures", "MeasuresReport", "Measures"]
+__all__ = ["plans", "cadence", "completeness", "measures", "MeasuresReport", "Measures", "plan_from_gap",
+           "gap_draft"]
 
 LOOP_RECORDS = (Account, Contact, TeamMember, Relationship, Bid, BidRole, Activity, Agreement, Plan, Feedback)
 """What the plans, completeness and measures scans read of each account."""
@@ -186,3 +188,35 @@ def measures(store: GraphStore, as_of: dt.date, policy: Policy, account_ids: Ite
                          satisfaction=feedback_summary([f for a in scanned for f in a.feedback],
                                                        as_of, policy).satisfaction)
     return MeasuresReport(as_of=as_of, portfolio=portfolio, accounts=accounts, reps=reps)
+
+
+def gap_draft(store: GraphStore, account_id: str, kind: str, subject_id: str | None, as_of: dt.date,
+              policy: Policy) -> PlanDraft:
+    """The plan draft of the account's gap of that kind and subject as of the day; ``NotFound`` without one."""
+    layers = services.account_gaps(store, account_id, as_of, policy).layers
+    for layer in (layers.key, layers.general, layers.organisational):
+        for gap in layer.gaps:
+            if gap.kind == kind and gap.subject_id == subject_id:
+                return gap.plan
+    raise NotFound("gap", f"{kind} {subject_id}" if subject_id else kind)
+
+
+def plan_from_gap(store: GraphStore, account_id: str, kind: str, subject_id: str | None, owner_rep_id: str,
+                  created: dt.date, due: dt.date, policy: Policy, plan_id: str | None = None,
+                  scope: Iterable[str] | None = None, actor: Actor | None = None) -> Plan:
+    """Save the plan that carries out one of the account's gap actions as of
+    ``created`` (the gap named by its kind and subject), owned by ``owner_rep_id``.
+
+    Raises ``NotFound`` when the account has no such gap that day, ``InputError``
+    (located at ``body``) for a plan that does not check (an unknown owner, due
+    before created)."""
+    draft = gap_draft(store, account_id, kind, subject_id, created, policy)
+    plan_id = plan_id or f"plan-{subject_id or account_id}-{kind}-{created:%Y%m%d}"
+    try:
+        plan = Plan(id=plan_id, account_id=account_id, owner_rep_id=owner_rep_id, created=created, due=due,
+                    **draft.model_dump())
+    except ValidationError as e:
+        raise InputError([Issue("body", None, None, ".".join(map(str, err["loc"])) or None, err["msg"])
+                          for err in e.errors(include_url=False)], "the plan") from None
+    services.save(store, plan, scope=scope, actor=actor)
+    return plan

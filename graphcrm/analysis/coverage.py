@@ -9,6 +9,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
+from graphcrm.analysis.completeness import AccountCompleteness, completeness
 from graphcrm.analysis.dependency import bus_factor, departing_reps, key_holders
 from graphcrm.analysis.depth import Depths, Status, chain, depths, is_key_role, stances, status
 from graphcrm.analysis.feedback import feedback_of, feedback_summary
@@ -96,6 +97,8 @@ class CoverageReport(BaseModel):
     missing_last_contact: list[tuple[str, str]]
     """(rep_id, contact_id) of chain relationships whose last contact is not known
     as of the day: they do not decay, but nobody knows how fresh they are."""
+    completeness: AccountCompleteness | None = None
+    """How complete the account's information is: how far a reviewer can trust the check."""
 
 
 def _member(g: nx.MultiDiGraph, c: str, role: dict[str, Any], d: Depths, policy: Policy) -> ChainMember:
@@ -214,4 +217,5 @@ def coverage_check(g: nx.MultiDiGraph, bid_id: str, as_of: dt.date, policy: Poli
         red_flags=_flags(g, bid_id, members, d, factor, holders, as_of, policy), uncovered=uncovered,
         decision_chain=members, gaps=layers(g, d, keys, as_of, policy),
         missing_last_contact=[(r, c) for r, c in d.missing_last_contact if c in roles],
+        completeness=completeness(g, d),
     )

@@ -9,20 +9,31 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graphcrm.analysis.depth import Depths, account_key_contacts, bid_key_contacts, depths
+from graphcrm.analysis.feedback import FeedbackSummary, feedback_of, feedback_summary
 from graphcrm.errors import NotFound
 from graphcrm.graph import nodes_of
 from graphcrm.model import ActivityKind, AgreementKind, Level, StrategicFit, Tier, UnitKind
 from graphcrm.policy import Policy
 
-__all__ = ["Gap", "KeyLayer", "GeneralLayer", "OrganisationalLayer", "Layers", "GapsReport", "gaps", "layers",
+__all__ = ["Gap", "PlanDraft", "draft_plan", "KeyLayer", "GeneralLayer", "OrganisationalLayer", "Layers", "GapsReport", "gaps", "layers",
            "is_cash_cow", "ORG_ACTIVITIES"]
 
 ORG_ACTIVITIES = (ActivityKind.executive_visit, ActivityKind.strategy_alignment)
 """Activities that count as company-to-company contact for the organisational layer."""
 
 
+class PlanDraft(BaseModel):
+    """The plan a gap's action becomes (``plans.csv`` less its id, owner and days)."""
+
+    layer: str
+    goal: str
+    target: str
+    contact_id: str | None = None
+    unit_id: str | None = None
+
+
 class Gap(BaseModel):
-    """One gap and what to do about it."""
+    """One gap and what to do about it; ``plan``: that action as a plan to own."""
 
     kind: str
     subject_id: str | None = None
@@ -31,6 +42,30 @@ class Gap(BaseModel):
     required_depth: int | None = None
     gap: int | None = None
     action: str
+    plan: PlanDraft | None = None
+
+
+def draft_plan(gap: Gap, policy: Policy) -> PlanDraft:
+    """The plan that carries out a gap's suggested action: reach the required depth
+    with a contact, meet someone in a dark unit, visit an executive (or deepen a
+    relationship started at a visit), sign an agreement, hold a strategy alignment,
+    bring another rep into a meeting on the account."""
+    kind, subject = gap.kind, gap.subject_id
+    if kind in ("key_contact", "unknown_contact"):
+        layer = "key" if kind == "key_contact" else "general"
+        return PlanDraft(layer=layer, goal="depth", target=str(gap.required_depth), contact_id=subject)
+    if kind == "dark_unit":
+        return PlanDraft(layer="general", goal="activity", target="visit", unit_id=subject)
+    if kind == "executive_counterpart":
+        if "deepen" in gap.action:
+            return PlanDraft(layer="organisational", goal="depth", target=str(policy.org_min_depth),
+                             contact_id=subject)
+        return PlanDraft(layer="organisational", goal="activity", target="executive_visit", contact_id=subject)
+    if kind == "agreement":
+        return PlanDraft(layer="organisational", goal="agreement", target="strategic_cooperation")
+    if kind == "org_activity":
+        return PlanDraft(layer="organisational", goal="activity", target="strategy_alignment")
+    return PlanDraft(layer="organisational", goal="activity", target="meeting")  # team_breadth
 
 
 class KeyLayer(BaseModel):
@@ -68,6 +103,8 @@ class GapsReport(BaseModel):
     cash_cow: bool = False
     """The account's strategy diverges from ours: kept, not invested in (no organisational layer)."""
     layers: Layers
+    feedback: FeedbackSummary | None = None
+    """The account's open complaints, median days to close and satisfaction (not for a bid's check)."""
 
 
 DIGITS = 4
@@ -137,7 +174,11 @@ def layers(g: nx.MultiDiGraph, d: Depths, keys: set[str], as_of: dt.date, policy
                     required_depth=1, gap=1, action=f"nobody on our side knows {_who(contacts[c])}: meet them")
                 for c in unknown)],
     )
-    return Layers(key=key, general=general, organisational=_organisational(g, d, contacts, as_of, policy))
+    out = Layers(key=key, general=general, organisational=_organisational(g, d, contacts, as_of, policy))
+    for layer in (out.key, out.general, out.organisational):
+        for gap in layer.gaps:
+            gap.plan = draft_plan(gap, policy)
+    return out
 
 
 def _organisational(g: nx.MultiDiGraph, d: Depths, contacts: dict, as_of: dt.date,
@@ -212,4 +253,5 @@ def gaps(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy, bid_id: str | None 
     keys = bid_key_contacts(g, bid_id) if bid_id else account_key_contacts(g)
     account = g.nodes[("Account", g.graph["account_id"])]
     return GapsReport(account_id=g.graph["account_id"], name=account["name"], tier=str(account["tier"]),
-                      as_of=as_of, cash_cow=is_cash_cow(g), layers=layers(g, d, keys, as_of, policy))
+                      as_of=as_of, cash_cow=is_cash_cow(g), layers=layers(g, d, keys, as_of, policy),
+                      feedback=feedback_summary(feedback_of(g), as_of, policy))
