@@ -334,7 +334,7 @@ def account_page(store: GraphStore, account_id: str, as_of: dt.date, policy: Pol
     ranking = influence(g, policy)
     scores = {e.contact_id: e for e in ranking.ranking}
     feedback = sorted((FeedbackLine(**{k: a.get(k) for k in FeedbackLine.model_fields})
-                       for _, a in nodes_of(g, "Feedback")), key=lambda f: (f.status != "open", f.date), reverse=False)
+                       for _, a in nodes_of(g, "Feedback")), key=lambda f: (f.status != "open", -f.date.toordinal()))
     return AccountPage(gaps=gaps(g, as_of, policy), influence=ranking, plans=plan_statuses(g, d, as_of),
                        feedback=feedback, completeness=completeness(g, d), last_activity=_last_activity(g, as_of),
                        key_people=_key_people(g, d, scores, policy), names=names_in(g))
@@ -449,5 +449,7 @@ class RepView(BaseModel):
 def rep_view(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
              account_ids: list[str] | None = None) -> RepView:
     report = departure(store, rep_id, as_of, policy, account_ids=account_ids)
-    ids = {(c,) for a in report.accounts for c in (*a.orphaned_contacts, *a.uncovered_key_contacts)}
-    return RepView(report=report, names={k[0]: c.name for k, c in store.get_many(Contact, ids).items()})
+    ids = {(c,) for a in report.accounts
+           for c in (*a.orphaned_contacts, *a.uncovered_key_contacts, *(s.contact_id for s in a.successors))}
+    names = {k[0]: c.name for k, c in store.get_many(Contact, ids).items()}
+    return RepView(report=report, names={**names, **{r.id: r.name for r in store.reps().values()}})

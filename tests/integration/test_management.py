@@ -203,3 +203,42 @@ def test_the_cli_commands_and_their_keys(env, tmp_path):
     bad = run(db, "plan-gap", "acc-jnm", "dark_unit", "unit-nope", "--owner", "rep-guo-tao", "--due", "2027-01-31",
               "--as-of", AS_OF)
     assert bad.returncode == 2 and "no gap" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _page(env, path: str, role: str = "admin") -> str:
+    token = env.tokens[role]
+    r = env.client.get(path + ("&" if "?" in path else "?") + f"as_of={AS_OF}",
+                       headers={"Cookie": f"graphcrm_key={token}"}, follow_redirects=False)
+    env.client.cookies.clear()
+    assert r.status_code == 200, r.text[:300]
+    return r.text
+
+
+def test_the_account_page_shows_the_loop(env):
+    html = _page(env, "/ui/accounts/acc-jnm")
+    assert 'id="add-plan"' in html and "/ui/new/plans?account_id=acc-jnm" in html
+    assert 'id="record-feedback"' in html and "/ui/new/feedback?account_id=acc-jnm" in html
+    # "make this a plan" beside the dark unit's action: the plan's fields fixed in the form's address
+    assert "layer=general&goal=activity&target=visit&unit_id=unit-jnm-yz-baisha&created=2026-11-15" in html
+    assert html.count('class="make-plan small"') >= 3  # key gaps 003 and 031, the dark unit, the unknown people
+    assert "plan-jnm-cfo-depth" in html and "overdue" in html
+    assert "fb-jnm-noc-outage" in html and 'id="feedback-summary"' in html and "median days to close 14" in html
+    assert 'id="last-activity"' in html and "2026-10-28" in html  # the last executive visit (act-0016)
+    assert '<div id="key-chart"><svg' in html
+    assert 'id="cash-cow"' not in html and 'id="cash-cow"' in _page(env, "/ui/accounts/acc-mzp")
+
+
+def test_the_make_a_plan_form_opens_with_the_gap_fixed(env):
+    html = _page(env, "/ui/new/plans?account_id=acc-jnm&layer=general&goal=activity&target=visit"
+                      "&unit_id=unit-jnm-yz-baisha&created=2026-11-15")
+    assert 'name="owner_rep_id"' in html and 'name="due"' in html
+    assert 'name="_fixed.unit_id" value="unit-jnm-yz-baisha"' in html
+
+
+def test_portfolio_rep_and_bid_pages(env):
+    html = _page(env, "/ui/")
+    assert 'id="measures"' in html and "customer satisfaction 40%" in html  # 2 praise / 5 (praise + complaints)
+    assert 'class="flag cash-cow"' in html and 'id="rep-measures"' in html
+    assert 'class="successors"' in _page(env, "/ui/reps/rep-feng-bo")
+    # warm paths to the approver c-jnm-003 through the procurement director c-jnm-021 (stance −2 in the bid)
+    assert "through-opponent" in _page(env, "/ui/bids/bid-jnm-5g-core-2026")
