@@ -125,7 +125,7 @@ def cadence(store: GraphStore, as_of: dt.date, policy: Policy, weeks: int = 4,
 
 class Measures(BaseModel):
     """The method's three field measures for one account, rep or the portfolio:
-    information completeness, plan completion, customer satisfaction (docs/design.md §3.13)."""
+    information completeness, plan completion, customer satisfaction (docs/design.md §3.22)."""
 
     completeness: float | None
     plan_completion: float | None

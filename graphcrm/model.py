@@ -161,7 +161,7 @@ class PlanLayer(StrEnum):
 
 
 class PlanGoal(StrEnum):
-    """What a relationship-improvement plan aims at (docs/design.md §3.9)."""
+    """What a relationship-improvement plan aims at (docs/design.md §3.18)."""
 
     depth = "depth"
     stance = "stance"

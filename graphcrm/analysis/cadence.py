@@ -1,4 +1,4 @@
-"""Contact cadence: customer meetings per rep and ISO week, and neglected accounts (docs/design.md §3.10).
+"""Contact cadence: customer meetings per rep and ISO week, and neglected accounts (docs/design.md §3.19).
 
 A customer meeting is an activity of any kind but ``call`` and ``other``. A rep's
 meetings in a week are the meetings dated in it that they attended with at least

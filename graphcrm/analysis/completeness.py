@@ -1,4 +1,4 @@
-"""Information completeness of an account: how much of what the method asks is written down (docs/design.md §3.11).
+"""Information completeness of an account: how much of what the method asks is written down (docs/design.md §3.20).
 
 The score is the mean of five shares, each over a set that is not empty (an empty
 set is left out):

@@ -1,5 +1,5 @@
 """Departure impact and handover: what walks out of the door if a rep leaves, and
-who should take each relationship over (docs/design.md §3, §3.14)."""
+who should take each relationship over (docs/design.md §3.11, §3.23)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Customer feedback: open complaints, days to close, satisfaction (docs/design.md §3.12).
+"""Customer feedback: open complaints, days to close, satisfaction (docs/design.md §3.21).
 
 Satisfaction over the window (``feedback_days``, 365, ending on the day) is
 praise ÷ (praise + complaints) among the feedback dated in it; ``None`` with

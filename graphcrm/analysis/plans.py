@@ -1,4 +1,4 @@
-"""Relationship-improvement plans: each plan's status as of a day, and completion (docs/design.md §3.9).
+"""Relationship-improvement plans: each plan's status as of a day, and completion (docs/design.md §3.18).
 
 A plan is ``done`` when its goal holds as of the day, else ``overdue`` when its due
 day has passed, else ``open``; plans created after the day do not exist yet.

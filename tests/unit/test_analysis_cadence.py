@@ -1,4 +1,4 @@
-"""Contact cadence (docs/design.md §3.10): customer meetings per rep and ISO week, neglected accounts.
+"""Contact cadence (docs/design.md §3.19): customer meetings per rep and ISO week, neglected accounts.
 
 Worked by hand. D = 2026-11-15 is a Sunday, the last day of 2026-W46; with
 ``weeks=2`` the weeks judged are W45 (Nov 2–8) and W46 (Nov 9–15). Target 5.

@@ -1,4 +1,4 @@
-"""Information completeness (docs/design.md §3.11) and feedback: satisfaction, days to close (§3.12).
+"""Information completeness (docs/design.md §3.20) and feedback: satisfaction, days to close (§3.21).
 
 Worked by hand: the score is the mean of the shares over non-empty sets.
 """

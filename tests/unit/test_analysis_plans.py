@@ -1,4 +1,4 @@
-"""Relationship-improvement plans (docs/design.md §3.9): status as of a day, completion.
+"""Relationship-improvement plans (docs/design.md §3.18): status as of a day, completion.
 
 Expected values are worked out by hand from the definitions: ``done`` when the goal
 holds as of D, else ``overdue`` when due < D, else ``open``; plans created after D
