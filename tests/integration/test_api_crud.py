@@ -462,7 +462,8 @@ def test_coverage_has_the_cli_json_keys_and_the_planted_problems(ro):
             _keys(path, "rep_id", "via", "strength")
     flags = {f["flag"]: f["contact_ids"] for f in report["red_flags"]}
     assert flags == {"uncovered_key_contact": ["c-jnm-003", "c-jnm-031"], "opponent": ["c-jnm-021"],
-                     "stale_key_relationship": ["c-jnm-031"]}
+                     "stale_key_relationship": ["c-jnm-031"], "overdue_plan": ["c-jnm-003", "c-jnm-031"],
+                     "open_complaint": ["c-jnm-031"]}  # seeds/README.md, "The management loop"
     assert report["bus_factor"] == 2
     assert sorted(u["contact_id"] for u in report["uncovered"]) == ["c-jnm-003", "c-jnm-031"]
     cfo = next(u for u in report["uncovered"] if u["contact_id"] == "c-jnm-003")

@@ -104,6 +104,8 @@ def test_check_red_flags_are_the_planted_ones(check):
         "uncovered_key_contact": [APPROVER, STALE],
         "opponent": [OPPONENT],
         "stale_key_relationship": [STALE],
+        "overdue_plan": [APPROVER, STALE],  # plan-jnm-cfo-depth, plan-jnm-noc-visit (seeds/README.md)
+        "open_complaint": [STALE],          # fb-jnm-noc-outage
     }
     assert check["bus_factor"] == 2
 

@@ -62,6 +62,8 @@ def account_slice(data: Dataset, account_id: str) -> Dataset:
         bid_roles=[r for r in data.bid_roles if r.bid_id in bid_ids],
         activities=activities,
         agreements=[a for a in data.agreements if a.account_id == account_id],
+        plans=[p for p in data.plans if p.account_id == account_id],
+        feedback=[f for f in data.feedback if f.account_id == account_id],
     )
 
 
@@ -109,6 +111,8 @@ def test_check_matches_the_readme(seeded):
         "uncovered_key_contact": ["c-jnm-003", "c-jnm-031"],
         "opponent": ["c-jnm-021"],
         "stale_key_relationship": ["c-jnm-031"],
+        "overdue_plan": ["c-jnm-003", "c-jnm-031"],  # seeds/README.md, "The management loop"
+        "open_complaint": ["c-jnm-031"],
     }
     assert sorted(u.contact_id for u in r.uncovered) == ["c-jnm-003", "c-jnm-031"]
     assert r.bus_factor == 2
