@@ -63,7 +63,7 @@ def week_of(day: dt.date) -> str:
     ('2026-W46', '2026-W53')
     """
     year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 def weeks_ending(as_of: dt.date, n: int) -> list[str]:
@@ -72,9 +72,15 @@ def weeks_ending(as_of: dt.date, n: int) -> list[str]:
 
     >>> weeks_ending(dt.date(2026, 11, 15), 2), weeks_ending(dt.date(2026, 11, 14), 1)
     (['2026-W45', '2026-W46'], ['2026-W45'])
+    >>> weeks_ending(dt.date(1, 1, 1), 4), weeks_ending(dt.date(1, 1, 8), 4)
+    ([], ['0001-W01'])
     """
-    last_sunday = as_of - dt.timedelta(days=as_of.isoweekday() % 7)
-    return [week_of(last_sunday - dt.timedelta(weeks=k)) for k in range(n - 1, -1, -1)]
+    back = as_of.isoweekday() % 7
+    if (as_of - dt.date.min).days < back:  # no week of the calendar has ended yet
+        return []
+    last_sunday = as_of - dt.timedelta(days=back)
+    room = (last_sunday - dt.date.min).days // 7  # weeks the calendar has before that Sunday's
+    return [week_of(last_sunday - dt.timedelta(weeks=k)) for k in range(min(n - 1, room), -1, -1)]
 
 
 def cadence(activities: Iterable[Any], rep_ids: Iterable[str], account_ids: Iterable[str], as_of: dt.date,

@@ -21,7 +21,7 @@ from graphcrm.policy import Policy
 
 __all__ = [
     "effective_depth", "last_contacts", "Depths", "depths", "chain", "bid_key_contacts", "account_key_contacts",
-    "status", "Status", "open_bids", "is_key_role", "account_required_depth", "stances",
+    "status", "Status", "open_bids", "is_key_role", "account_required_depth", "stances", "days_before",
 ]
 
 Status = Literal["covered", "weak", "uncovered"]
@@ -238,3 +238,12 @@ def stances(g: nx.MultiDiGraph, bid_id: str | None = None) -> dict[str, int]:
     if bid_id is not None:
         out.update({c: r["stance"] for c, r in chain(g, bid_id).items() if r.get("stance") is not None})
     return out
+
+
+def days_before(day: dt.date, days: int) -> dt.date:
+    """``day`` less ``days`` days, or the first day there is (an as-of in year 1 is allowed).
+
+    >>> days_before(dt.date(2026, 11, 15), 365), days_before(dt.date(1, 1, 1), 365)
+    (datetime.date(2025, 11, 15), datetime.date(1, 1, 1))
+    """
+    return day - dt.timedelta(days=days) if (day - dt.date.min).days >= days else dt.date.min

@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
+from graphcrm.analysis.depth import days_before
 from graphcrm.graph import nodes_of
 from graphcrm.model import FeedbackKind, FeedbackStatus, Severity
 from graphcrm.policy import Policy
@@ -51,7 +52,7 @@ def feedback_summary(records: Iterable[Any], as_of: dt.date, policy: Policy) -> 
     >>> s.open_complaints, s.median_days_to_close, s.satisfaction
     ([], 10.0, 0.5)
     """
-    start = as_of - dt.timedelta(days=policy.feedback_days)
+    start = days_before(as_of, policy.feedback_days)
     open_, high, days = [], [], []
     praise = complaints = 0
     for f in records:

@@ -8,7 +8,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
-from graphcrm.analysis.depth import Depths, account_key_contacts, bid_key_contacts, depths
+from graphcrm.analysis.depth import Depths, account_key_contacts, bid_key_contacts, days_before, depths
 from graphcrm.analysis.feedback import FeedbackSummary, feedback_of, feedback_summary
 from graphcrm.errors import NotFound
 from graphcrm.graph import nodes_of
@@ -194,7 +194,7 @@ def _organisational(g: nx.MultiDiGraph, d: Depths, contacts: dict, as_of: dt.dat
         and not any(reps[r].get("level") == Level.executive and depth >= deep
                     for r, depth in d.effective.get(c, {}).items())
     ]
-    since = as_of - dt.timedelta(days=policy.org_activity_days)
+    since = days_before(as_of, policy.org_activity_days)
     org_acts = [(a["date"], act) for act, a in nodes_of(g, "Activity")
                 if a["kind"] in ORG_ACTIVITIES and since < a["date"] <= as_of]
     visited = {}  # executive contact → the day of their latest executive visit in the window
