@@ -315,7 +315,7 @@ def test_double_clicking_a_person_in_the_picture_opens_their_panel(ui, server):
     page.wait_for_function("() => [...document.querySelectorAll('iframe')].some(f => f.src.includes('/graph'))")
     frame = next(f for f in page.frames if "/bids/bid-jnm-5g-core-2026/graph" in f.url)
     wait_stabilized(frame)
-    page.locator("iframe").scroll_into_view_if_needed()
+    page.locator("iframe[title=\"Decision chain\"]").scroll_into_view_if_needed()
     spot = frame.evaluate("""() => { const n = window.graphcrm.network;
         n.focus('c:c-jnm-003', {scale: 1.2});
         return n.canvasToDOM(n.getPositions(['c:c-jnm-003'])['c:c-jnm-003']); }""")
