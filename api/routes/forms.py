@@ -83,7 +83,7 @@ def _record_page(record: Record, account_id: str | None) -> str:
     return f"/ui/accounts/{quote(account_id, safe='')}" if account_id else "/ui/"
 
 
-def _shown_values(record_type: type[Record], values: dict[str, Any]) -> dict[str, Any]:
+def _shown_values(values: dict[str, Any]) -> dict[str, Any]:
     """Form values as text: ids, days, numbers as typed; id lists as lists."""
     shown: dict[str, Any] = {}
     for name, value in values.items():
@@ -118,9 +118,9 @@ def _form(request: Request, store: GraphStore, who: Principal, scope: Scope, rec
     kind = label_of(kind_of(record_type)).lower()
     title = f"Edit {kind}" if key else f"New {kind}"
     return page(request, "form.html", who, status_code=status_code, title=title, fields=fields,
-                values=_shown_values(record_type, values), fixed=fixed, choices=pick_lists(store, scope, account_id, fields),
+                values=_shown_values(values), fixed=fixed, choices=pick_lists(store, scope, account_id, fields),
                 action=action, next=next_url, version=version, key=key, resource=_resource_of(record_type),
-                key_names=record_type.KEY, **extra)
+                **extra)
 
 
 def _resource_of(record_type: type[Record]) -> str:
@@ -222,8 +222,12 @@ def _create(request: Request, store: GraphStore, resource: str, form: dict[str, 
 
 
 def _edit_url(record_type: type[Record], key: tuple[str, ...], next_url: str) -> str:
-    path = "/".join(quote(k, safe="") for k in key)
-    return f"/ui/edit/{_resource_of(record_type)}/{path}?next={quote(next_url, safe='')}"
+    return f"{_key_url('edit', record_type, key)}?next={quote(next_url, safe='')}"
+
+
+def _key_url(action: str, record_type: type[Record], key: tuple[str, ...]) -> str:
+    """``/ui/{action}/{resource}/{key…}``, each part of the key one path segment."""
+    return f"/ui/{action}/{_resource_of(record_type)}/" + "/".join(quote(k, safe="") for k in key)
 
 
 # --- changes to a record ---------------------------------------------------------------
@@ -358,7 +362,7 @@ def _delete(request: Request, store: GraphStore, resource: str, parts: tuple[str
         fields = form_fields(record_type, set(), editing=True)
         return _form(request, store, who, scope, record_type, fields,
                      {} if e.current is None else e.current.model_dump(mode="json"), {}, account_id,
-                     f"/ui/edit/{resource}/{'/'.join(quote(k, safe='') for k in key)}", next_url, status_code=412,
+                     _key_url("edit", record_type, key), next_url, status_code=412,
                      version=None if e.current is None else etag(e.current), key=key,
                      heading=_describe(current, store),
                      conflict=_conflict(store, record_type, key, e.current, {}, fields), deleting=True)
