@@ -23,7 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.markup import escape
 from rich.table import Table
 
-from graphcrm import access, digest_text, fileformat, generate, history, over_time, report_text, search, services
+from graphcrm import (access, digest_text, fileformat, generate, history, management, over_time, report_text,
+                     search, services)
 from graphcrm.analysis import trends
 from graphcrm.audit import Actor, bound_utc
 from graphcrm.errors import GraphcrmError, InputError, NotFound, StoreConfigError
@@ -273,12 +274,14 @@ def format_cmd() -> None:
 
 
 def _as_of(value: Optional[str]) -> dt.date:
-    if value is None:
-        return dt.date.today()
+    return dt.date.today() if value is None else _day(value, "--as-of")
+
+
+def _day(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"not a date YYYY-MM-DD: {value!r}", param_hint="--as-of") from None
+        raise typer.BadParameter(f"not a date YYYY-MM-DD: {value!r}", param_hint=option) from None
 
 
 def _known_at(value: Optional[str]) -> Optional[dt.datetime]:
@@ -515,6 +518,86 @@ def digest_cmd(
         sys.stdout.write(text)
     else:
         _write_page(text, output, str(output))
+
+
+@app.command("handover")
+def handover_cmd(ctx: typer.Context, rep_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
+                 policy: PolicyOpt = None) -> None:
+    """What a leaving rep hands over: each relationship with its successor, and the open bids."""
+    _analyse(ctx, services.handover, report_text.handover, rep_id, json, as_of, policy)
+
+
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", min=1, help="Processes [default: cores].")]
+
+
+@app.command("plans")
+def plans_cmd(
+    ctx: typer.Context,
+    account_id: Annotated[Optional[str], typer.Argument(help="Only this account's plans.")] = None,
+    rep: Annotated[Optional[str], typer.Option("--rep", help="Only the plans this rep owns.")] = None,
+    json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None, jobs: JobsOpt = None,
+) -> None:
+    """Relationship-improvement plans: done, open or overdue, and their completion."""
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_read_db(ctx)) as store:
+        report = management.plans(store, day, pol, account_id=account_id, rep_id=rep, jobs=jobs)
+    _emit(report, json, report_text.plans)
+
+
+@app.command("plan-gap")
+def plan_gap_cmd(
+    ctx: typer.Context,
+    account_id: str,
+    kind: Annotated[str, typer.Argument(help="The gap's kind, as `gaps` lists it (key_contact, dark_unit …).")],
+    subject: Annotated[Optional[str], typer.Argument(help="The gap's subject id (a contact, a unit), if it has one.")] = None,
+    owner: Annotated[str, typer.Option("--owner", help="The rep who owns the plan.")] = ...,
+    due: Annotated[str, typer.Option("--due", help="Due day YYYY-MM-DD.")] = ...,
+    plan_id: Annotated[Optional[str], typer.Option("--id", help="The plan's id [default: derived from the gap].")] = None,
+    as_of: AsOfOpt = None, policy: PolicyOpt = None,
+) -> None:
+    """Make one of the actions `gaps` suggests a plan, in one step (created: --as-of, default today)."""
+    pol, day, due_day = load_policy(policy), _as_of(as_of), _day(due, "--due")
+    with _store(_db(ctx)) as store:
+        plan = management.plan_from_gap(store, account_id, kind, subject, owner, day, due_day, pol, plan_id,
+                                        actor=Actor.os_user("cli plan-gap"))
+    out.print(f"created plan {escape(plan.id)}: {plan.goal} {escape(plan.target)} ({plan.layer}), "
+              f"owner {escape(plan.owner_rep_id)}, due {plan.due}", highlight=False)
+
+
+@app.command("cadence")
+def cadence_cmd(
+    ctx: typer.Context,
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, help="Complete ISO weeks to look back.")] = 4,
+    json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None, jobs: JobsOpt = None,
+) -> None:
+    """Customer meetings per rep and ISO week against the target, and neglected accounts."""
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_read_db(ctx)) as store:
+        report = management.cadence(store, day, pol, weeks=weeks, jobs=jobs)
+    _emit(report, json, report_text.cadence)
+
+
+@app.command("completeness")
+def completeness_cmd(
+    ctx: typer.Context,
+    account_id: Annotated[Optional[str], typer.Argument(help="Only this account.")] = None,
+    json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None, jobs: JobsOpt = None,
+) -> None:
+    """How complete each account's information is, and what is missing."""
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_read_db(ctx)) as store:
+        report = management.completeness(store, day, pol, account_id=account_id, jobs=jobs)
+    _emit(report, json, report_text.completeness)
+
+
+@app.command("measures")
+def measures_cmd(ctx: typer.Context, json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None,
+                 jobs: JobsOpt = None) -> None:
+    """The method's three measures — completeness, plan completion, satisfaction — per account, rep, portfolio."""
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_read_db(ctx)) as store:
+        report = management.measures(store, day, pol, jobs=jobs)
+    _emit(report, json, report_text.measures)
 
 
 @app.command("find")

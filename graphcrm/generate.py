@@ -1,6 +1,6 @@
 """A synthetic portfolio in the import format (``graphcrm generate``), for benchmarks.
 
-``generate`` writes all eleven import files (docs/design.md §4) for ``accounts`` accounts
+``generate`` writes all thirteen import files (docs/design.md §4) for ``accounts`` accounts
 and a shared sales force, streaming account by account straight to ``csv.writer``:
 no pydantic records, nothing of the portfolio kept in memory but the sales force
 and the ids of the group accounts. The files load with ``graphcrm load`` without a
@@ -58,6 +58,9 @@ Shapes: the numbers chosen, and in brackets what seed 1 gives at 50,000 accounts
   the team and knows every key contact at depth 3–4 within the last 100 days;
   everybody else knows those at depth 0–1, or 2–3 but more than 370 days ago
   (effective depth ≤ 1, docs/design.md §3). Loaded, each such account has bus factor 1.
+- **Plans and feedback** (drawn from a second ``random.Random``, so the other files
+  are the same as without them): 0–3 plans and 0–2 feedback records per account
+  (``_plans``, ``_feedback``). Contacts' own ``stance`` is left empty.
 - **Bids**: 0–3 per account (25/40/25/10 %; operators 3); stages lead 15 %,
   qualify 20 %, tender 25 %, submitted 15 %, won 15 %, lost 10 %; value log-normal
   by tier, in CNY (75 %) or EUR. Open bids have a decision chain of 4–15: a
@@ -252,6 +255,11 @@ AGREEMENT_KINDS = {
     "B": _table({"framework": 80, "strategic_cooperation": 20}),
     "C": _table({"framework": 100}),
 }
+PLANS_SEED = 7_919
+PLANS_MAX = 3
+FEEDBACK_MAX = 2
+FEEDBACK_KINDS = _table({"complaint": 50, "praise": 35, "request": 15})
+SEVERITIES = _table({"low": 50, "medium": 35, "high": 15})
 
 
 # --- public helpers ---------------------------------------------------------------------
@@ -288,7 +296,7 @@ def operator_positions(accounts: int) -> list[int]:
 
 
 class _Files:
-    """The eleven CSV writers, each with its header, and the rows written per file."""
+    """The thirteen CSV writers, each with its header, and the rows written per file."""
 
     def __init__(self, out_dir: Path, stack: ExitStack):
         self.writers: dict[str, Any] = {}
@@ -399,11 +407,12 @@ def generate(out_dir: Path, accounts: int, seed: int = 1, as_of: dt.date = DEFAU
     ...     rows = generate(Path(d), accounts=3, seed=7)
     ...     names = sorted(p.name for p in Path(d).iterdir())
     >>> len(names), names[:2], rows["accounts"], rows["reps"]
-    (11, ['account_team.csv', 'accounts.csv'], 3, 40)
+    (13, ['account_team.csv', 'accounts.csv'], 3, 40)
     """
     out_dir = Path(out_dir)
     _check_arguments(out_dir, accounts)
     rng = random.Random(seed)
+    later = random.Random(seed + PLANS_SEED)  # plans and feedback: their own draws, so the other files are unchanged
     days = _Days(as_of)
     operators = set(operator_positions(accounts))
     groups: list[str] = []
@@ -411,7 +420,7 @@ def generate(out_dir: Path, accounts: int, seed: int = 1, as_of: dt.date = DEFAU
         files = _Files(out_dir, stack)
         force = _sales_force(sales_force_size(accounts), rng, files)
         for i in range(1, accounts + 1):
-            _account(i, i in operators, rng, days, force, groups, files)
+            _account(i, i in operators, rng, later, days, force, groups, files)
             if progress is not None and (i % PROGRESS_EVERY == 0 or i == accounts):
                 progress(i, accounts)
     return files.counts
@@ -474,7 +483,7 @@ def _place(r: Callable[[], float]) -> str:
     return (_draw(SYLLABLES, r) + _draw(SYLLABLES, r)).capitalize()
 
 
-def _account(i: int, operator: bool, rng: random.Random, days: _Days, force: _Force,
+def _account(i: int, operator: bool, rng: random.Random, later: random.Random, days: _Days, force: _Force,
              groups: list[str], files: _Files) -> None:
     """Generate one account and write its rows to every file but reps.csv."""
     r = rng.random
@@ -501,6 +510,8 @@ def _account(i: int, operator: bool, rng: random.Random, days: _Days, force: _Fo
     files.write("influences", _influences(org, rng))
     files.write("activities", _activities(org, dated, open_bids, rng, days, force))
     files.write("agreements", _agreements(org, rng, days))
+    files.write("plans", _plans(org, team, sorted(key), later, days, force))
+    files.write("feedback", _feedback(org, later, days))
 
 
 def _account_row(org: _Org, rng: random.Random, groups: list[str]) -> list[str]:
@@ -622,7 +633,7 @@ def _contact_row(org: _Org, x: int, title: str, r: Callable[[], float]) -> list[
     email = f"{given.lower()}.{sur.lower()}{x + 1}@{org.id}.example" if r() < EMAIL_SHARE else ""
     unit, boss = org.unit[x], org.manager[x]
     return [org.cids[x], org.id, org.unit_ids[unit] if unit != NO_UNIT else "", f"{sur} {given}", title,
-            LEVELS[org.level[x]], org.cids[boss] if boss >= 0 else "", email]
+            LEVELS[org.level[x]], org.cids[boss] if boss >= 0 else "", email, ""]
 
 
 # --- team and bids --------------------------------------------------------------------------
@@ -867,4 +878,42 @@ def _agreements(org: _Org, rng: random.Random, days: _Days) -> list[list[str]]:
         signed = rng.randint(30, 5 * 365)
         expires = "" if r() < 0.05 else days.shift(rng.randint(3, 5) * 365 - signed)
         rows.append([f"{org.id}-g{k + 1}", org.id, _draw(AGREEMENT_KINDS[org.tier], r), days.ago(signed), expires])
+    return rows
+
+
+# --- plans and feedback (their own random stream) ------------------------------------------------
+
+
+def _plans(org: _Org, team: list[int], key: list[int], rng: random.Random, days: _Days,
+           force: _Force) -> list[list[str]]:
+    """0–3 relationship-improvement plans, owned by team reps: deepen a key contact,
+    meet a unit, or (S and A) sign a strategic cooperation agreement; created up to
+    200 days ago, due 30–120 days later (so some are overdue)."""
+    rows = []
+    for k in range(rng.randint(0, PLANS_MAX)):
+        owner = force.ids[_draw(team, rng.random)]
+        created = rng.randint(1, 200)
+        due = days.shift(rng.randint(30, 120) - created)
+        goal = rng.random()
+        if org.tier in "SA" and goal < 0.15:
+            row = ["organisational", "", "", owner, "agreement", "strategic_cooperation"]
+        elif key and goal < 0.7:
+            row = ["key", org.cids[_draw(key, rng.random)], "", owner, "depth", str(rng.randint(2, 4))]
+        else:
+            row = ["general", "", org.unit_ids[rng.randrange(len(org.unit_ids))], owner, "activity", "visit"]
+        rows.append([f"{org.id}-p{k + 1}", org.id, *row, days.ago(created), due])
+    return rows
+
+
+def _feedback(org: _Org, rng: random.Random, days: _Days) -> list[list[str]]:
+    """0–2 feedback records from the last two years: complaints 50 %, praise 35 %,
+    requests 15 %; two in three closed, 1–60 days after."""
+    rows = []
+    for k in range(rng.randint(0, FEEDBACK_MAX)):
+        age = rng.randint(0, 730)
+        kind = _draw(FEEDBACK_KINDS, rng.random)
+        closed = rng.random() < 2 / 3 and age > 0
+        rows.append([f"{org.id}-f{k + 1}", org.id, org.cids[rng.randrange(len(org.cids))], days.ago(age), kind,
+                     _draw(SEVERITIES, rng.random), "closed" if closed else "open",
+                     days.ago(max(0, age - rng.randint(1, 60))) if closed else "", ""])
     return rows

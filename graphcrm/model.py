@@ -57,6 +57,7 @@ __all__ = [
     "Account", "Unit", "Contact", "Rep", "TeamMember", "Relationship", "Influence",
     "Bid", "BidRole", "Activity", "Agreement", "Record", "Ref", "Dataset", "RECORD_TYPES", "ApiKey",
     "ApiRole", "kind_of", "STANCE_NAMES", "DEPTH_NAMES", "FIELD_TYPES",
+    "PlanLayer", "PlanGoal", "FeedbackKind", "Severity", "FeedbackStatus", "Plan", "Feedback",
 ]
 
 
@@ -151,6 +152,38 @@ class InfluenceLevel(StrEnum):
     high = "high"
     medium = "medium"
     low = "low"
+
+
+class PlanLayer(StrEnum):
+    key = "key"
+    general = "general"
+    organisational = "organisational"
+
+
+class PlanGoal(StrEnum):
+    """What a relationship-improvement plan aims at (docs/design.md §3.25)."""
+
+    depth = "depth"
+    stance = "stance"
+    activity = "activity"
+    agreement = "agreement"
+
+
+class FeedbackKind(StrEnum):
+    complaint = "complaint"
+    praise = "praise"
+    request = "request"
+
+
+class Severity(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class FeedbackStatus(StrEnum):
+    open = "open"
+    closed = "closed"
 
 
 # --- field types -------------------------------------------------------------------
@@ -372,6 +405,7 @@ class Contact(Record):
     level: Level | None = None
     reports_to: Id | None = None
     email: Email | None = None
+    stance: Stance | None = None
 
     @model_validator(mode="after")
     def _not_own_manager(self) -> Contact:
@@ -439,6 +473,77 @@ class Agreement(Record):
     def _ordered(self) -> Agreement:
         if self.signed and self.expires and self.expires < self.signed:
             raise PydanticCustomError("order", "expires: must not be before signed")
+        return self
+
+
+_TARGETS = {
+    PlanGoal.depth: ("a depth 1 to 4", lambda t: t in {"1", "2", "3", "4"}),
+    PlanGoal.stance: ("a stance -2 to 2", lambda t: t in {"-2", "-1", "0", "1", "2"}),
+    PlanGoal.activity: ("an activity kind (" + ", ".join(ActivityKind) + ")", lambda t: t in set(ActivityKind)),
+    PlanGoal.agreement: ("an agreement kind (" + ", ".join(AgreementKind) + ")", lambda t: t in set(AgreementKind)),
+}
+
+
+class Plan(Record):
+    """A relationship-improvement plan: an owner, a goal with its target, a due day.
+
+    ``target`` is text whose meaning depends on ``goal`` (a depth, a stance, an
+    activity kind or an agreement kind); a depth or stance goal is about a contact.
+    """
+
+    FILE = "plans.csv"
+    LABEL = "Plan"
+    REFS = (Ref("account_id", "Account"), Ref("contact_id", "Contact", same_account=True),
+            Ref("unit_id", "Unit", same_account=True), Ref("owner_rep_id", "Rep"))
+    FILTERS = ("owner_rep_id", "layer")
+    id: Id
+    account_id: Id
+    layer: PlanLayer
+    contact_id: Id | None = None
+    unit_id: Id | None = None
+    owner_rep_id: Id
+    goal: PlanGoal
+    target: Name
+    created: Day
+    due: Day
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Plan:
+        what, ok = _TARGETS[self.goal]
+        if not ok(self.target):
+            raise PydanticCustomError("target", "target: a {goal} goal takes {what}, got {got}",
+                                      {"goal": str(self.goal), "what": what, "got": repr(self.target)})
+        if self.goal in (PlanGoal.depth, PlanGoal.stance) and self.contact_id is None:
+            raise PydanticCustomError("target", "contact_id: a {goal} goal is about a contact: name it",
+                                      {"goal": str(self.goal)})
+        if self.due < self.created:
+            raise PydanticCustomError("order", "due: must not be before created")
+        return self
+
+
+class Feedback(Record):
+    """A customer's complaint, praise or request, and whether it is closed."""
+
+    FILE = "feedback.csv"
+    LABEL = "Feedback"
+    REFS = (Ref("account_id", "Account"), Ref("contact_id", "Contact", same_account=True))
+    FILTERS = ("kind", "status")
+    id: Id
+    account_id: Id
+    contact_id: Id | None = None
+    date: Day
+    kind: FeedbackKind
+    severity: Severity | None = None
+    status: FeedbackStatus = FeedbackStatus.open
+    closed: Day | None = None
+    summary: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Feedback:
+        if self.closed is not None and self.status != FeedbackStatus.closed:
+            raise PydanticCustomError("order", "closed: only a closed feedback has a closing day")
+        if self.closed is not None and self.closed < self.date:
+            raise PydanticCustomError("order", "closed: must not be before date")
         return self
 
 
@@ -543,7 +648,7 @@ class ApiKey(BaseModel):
 # self-references parent_id, parent_unit_id and reports_to).
 RECORD_TYPES: tuple[type[Record], ...] = (
     Account, Unit, Contact, Rep, TeamMember, Relationship, Influence, Bid, BidRole,
-    Activity, Agreement,
+    Activity, Agreement, Plan, Feedback,
 )
 
 

@@ -40,6 +40,10 @@ class Policy(BaseModel):
     hidden_influencer_share: float = Field(0.25, gt=0, le=1, description="top share of influence scores that counts as high")
     org_min_depth: int = Field(2, ge=1, le=4, description="depth the organisational layer asks of executive and team reps")
     org_min_reps: int = Field(3, ge=1, description="distinct reps the organisational layer asks for")
+    org_activity_days: int = Field(365, ge=1, description="days an executive visit or strategy alignment counts for the organisational layer")
+    meetings_per_week: int = Field(5, ge=0, description="customer meetings every active rep should have in an ISO week")
+    neglected_after_days: int = Field(90, ge=1, description="days without a meeting after which an account is neglected")
+    feedback_days: int = Field(365, ge=1, description="days of feedback that satisfaction and the median days to close look at")
 
     @field_validator("*", mode="before")
     @classmethod

@@ -6,17 +6,22 @@ Every user-supplied string goes through ``Text`` (never markup), so a name like
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from graphcrm.analysis.cadence import CadenceReport
+from graphcrm.analysis.completeness import CompletenessReport
 from graphcrm.analysis.coverage import CoverageReport
-from graphcrm.analysis.departure import DepartureReport
+from graphcrm.analysis.departure import DepartureReport, HandoverReport
 from graphcrm.analysis.gaps import GapsReport, Layers
 from graphcrm.analysis.influence import InfluenceReport
 from graphcrm.analysis.paths import WarmPath
+from graphcrm.analysis.plans import PlansReport
+from graphcrm.management import MeasuresReport
 from graphcrm.model import STANCE_NAMES
 from graphcrm.over_time import AccountTrend, BidTrend, ChangesReport, PortfolioTrend, ResultsReport, StaleSoonReport
 from graphcrm.search import FindReport
@@ -24,7 +29,7 @@ from graphcrm.salesforce import MappingReport
 from graphcrm.services import AuditPage, PathsReport, RisksReport
 
 __all__ = ["coverage", "gaps", "influence", "risks", "departure", "paths", "audit", "mapping", "find",
-           "stale_soon", "trend", "changes", "results"]
+           "stale_soon", "trend", "changes", "results", "plans", "cadence", "completeness", "handover", "measures"]
 
 STATUS_STYLE = {"covered": "green", "weak": "yellow", "uncovered": "red"}
 
@@ -41,7 +46,10 @@ def _table(title: str, *columns: str) -> Table:
 
 
 def _path(p: WarmPath) -> Text:
-    return _t(f"{p.rep_id} → {' → '.join(p.via)} ({p.strength:.2f})")
+    text = _t(f"{p.rep_id} → {' → '.join(p.via)} ({p.strength:.2f})")
+    if p.through_opponents:
+        text.append(f"  ⚠ through opponent(s) {', '.join(p.through_opponents)}", "red")
+    return text
 
 
 def coverage(r: CoverageReport) -> Iterator[RenderableType]:
@@ -71,6 +79,11 @@ def coverage(r: CoverageReport) -> Iterator[RenderableType]:
                       _t(", ".join(m.holders)))
     yield chain
     yield from _layers(r.gaps)
+    if r.completeness is not None and r.completeness.score is not None:
+        c = r.completeness
+        yield _t(f"Information completeness of the account: {c.score:.0%} — "
+                 + (", ".join(f"{m.what} missing for {len(m.ids)}" for m in c.missing) or "nothing missing"),
+                 "yellow" if c.score < 0.8 else "")
 
 
 def _layers(layers: Layers) -> Iterator[RenderableType]:
@@ -87,9 +100,18 @@ def _layers(layers: Layers) -> Iterator[RenderableType]:
 
 def gaps(r: GapsReport) -> Iterator[RenderableType]:
     yield _t(f"Depth gaps of {r.name} ({r.account_id}), tier {r.tier}, as of {r.as_of}", "bold")
+    if r.cash_cow:
+        yield _t("Cash cow: its strategy diverges from ours — kept, not invested in (no organisational layer).",
+                 "yellow")
     if r.layers.general.dark_units:
         yield _t(f"Dark units: {', '.join(r.layers.general.dark_units)}", "red")
     yield from _layers(r.layers)
+    if r.feedback is not None:
+        f = r.feedback
+        days = "—" if f.median_days_to_close is None else f"{f.median_days_to_close:g}"
+        sat = "—" if f.satisfaction is None else f"{f.satisfaction:.0%}"
+        yield _t(f"Feedback: {len(f.open_complaints)} open complaint(s) {', '.join(f.open_complaints)}; "
+                 f"median days to close {days}; satisfaction {sat}", "red" if f.open_high_complaints else "")
 
 
 def influence(r: InfluenceReport) -> Iterator[RenderableType]:
@@ -109,7 +131,8 @@ def risks(r: RisksReport) -> Iterator[RenderableType]:
     table = _table("Accounts, riskiest first", "account", "name", "tier", "bus factor", "key covered",
                    "top holder", "share", "single-holder contacts")
     for a in r.accounts:
-        table.add_row(_t(a.account_id), _t(a.name), _t(a.tier), _t(a.bus_factor, "red" if a.held_by_one else ""),
+        table.add_row(_t(a.account_id + (" (cash cow)" if a.cash_cow else "")), _t(a.name), _t(a.tier),
+                      _t(a.bus_factor, "red" if a.held_by_one else ""),
                       _t(f"{a.covered_key_contacts}/{a.key_contacts}"),
                       _t(f"{a.top_holder_name} ({a.top_holder_id})" if a.top_holder_id else "—"),
                       _t(f"{a.top_holder_share:.0%}"), _t(", ".join(a.single_holder_contacts)))
@@ -120,20 +143,92 @@ def departure(r: DepartureReport) -> Iterator[RenderableType]:
     state = "" if r.active else " (already inactive: holds nothing)"
     yield _t(f"If {r.name} ({r.rep_id}) left{state}, as of {r.as_of}:", "bold")
     table = _table("Accounts", "account", "name", "tier", "orphaned contacts", "key contacts lost",
-                   "bus factor before → after")
+                   "bus factor before → after", "successors")
     for a in r.accounts:
         table.add_row(_t(a.account_id), _t(a.name), _t(a.tier), _t(", ".join(a.orphaned_contacts)),
                       _t(", ".join(a.uncovered_key_contacts), "red"),
-                      _t(f"{a.bus_factor_before} → {a.bus_factor_after}"))
+                      _t(f"{a.bus_factor_before} → {a.bus_factor_after}"),
+                      _t(", ".join(f"{s.contact_id} → {s.successor_id or 'nobody'}" for s in a.successors)))
     yield table
+
+
+def _share(x: float | None) -> str:
+    return "—" if x is None else f"{math.floor(x * 100)}%"  # floored: 99.8 % is not "100%"
+
+
+def plans(r: PlansReport) -> Iterator[RenderableType]:
+    c = r.completion
+    yield _t(f"{len(r.plans)} plan(s) as of {r.as_of}: completion {_share(c.overall)} — "
+             + ", ".join(f"{k} {_share(v)}" for k, v in c.by_layer.items()), "bold")
+    style = {"overdue": "red", "open": "yellow", "done": "green"}
+    table = _table("Plans, overdue first", "plan", "account", "layer", "goal", "owner", "due", "status")
+    for p in r.plans:
+        about = p.contact_id or p.unit_id or "the account"
+        table.add_row(_t(p.plan_id), _t(p.account_id), _t(p.layer), _t(f"{p.goal} {p.target} ({about})"),
+                      _t(p.owner_rep_id), _t(p.due), _t(p.status, style[p.status]))
+    yield table
+
+
+def cadence(r: CadenceReport) -> Iterator[RenderableType]:
+    below = [x for x in r.reps if x.weeks_below_target]
+    yield _t(f"Customer meetings per week (target {r.target}), as of {r.as_of}: {len(below)} of {len(r.reps)} "
+             f"rep(s) below target in some week", "bold")
+    weeks = [w.week for w in r.reps[0].weeks] if r.reps else []
+    table = _table("Meetings per rep and week", "rep", *weeks, "weeks below")
+    for x in r.reps:
+        table.add_row(_t(x.rep_id), *(_t(w.meetings, "red" if w.meetings < r.target else "") for w in x.weeks),
+                      _t(x.weeks_below_target))
+    yield table
+    if r.neglected_accounts:
+        yield _t("Neglected accounts: " + ", ".join(
+            f"{n.account_id} ({'never met' if n.days_since_meeting is None else f'{n.days_since_meeting} days'})"
+            for n in r.neglected_accounts), "red")
+    else:
+        yield _t("No neglected account.", "green")
+
+
+def completeness(r: CompletenessReport) -> Iterator[RenderableType]:
+    yield _t(f"Information completeness as of {r.as_of}, least complete first", "bold")
+    table = _table("Accounts", "account", "score", "parts", "missing")
+    for a in r.accounts:
+        table.add_row(_t(a.account_id), _t(_share(a.score)),
+                      _t(", ".join(f"{k} {_share(v)}" for k, v in a.parts.items())),
+                      _t("; ".join(f"{m.what}: {', '.join(m.ids)}" for m in a.missing)))
+    yield table
+
+
+def handover(r: HandoverReport) -> Iterator[RenderableType]:
+    yield _t(f"What {r.rep_id} hands over, as of {r.as_of}", "bold")
+    table = _table("Relationships", "account", "contact", "depth", "stance", "last contact", "successor")
+    for a in r.accounts:
+        for c in a.contacts:
+            table.add_row(_t(a.account_id), _t(c.contact_id), _t(c.depth), _t(c.stance), _t(c.last_contact),
+                          _t(c.successor_id or "nobody", "" if c.successor_id else "red"))
+    yield table
+    bids = [b for a in r.accounts for b in a.open_bids]
+    yield _t(f"Open bids on these accounts: {', '.join(bids) or 'none'}")
+
+
+def measures(r: MeasuresReport) -> Iterator[RenderableType]:
+    p = r.portfolio
+    yield _t(f"Portfolio as of {r.as_of}: completeness {_share(p.completeness)}, plan completion "
+             f"{_share(p.plan_completion)}, satisfaction {_share(p.satisfaction)}", "bold")
+    for title, rows in (("Accounts", [(a.account_id + (" (cash cow)" if a.cash_cow else ""), a) for a in r.accounts]),
+                        ("Reps", [(x.rep_id, x) for x in r.reps])):
+        table = _table(title, "", "completeness", "plan completion", "satisfaction")
+        for name, m in rows:
+            table.add_row(_t(name), _t(_share(m.completeness)), _t(_share(m.plan_completion)),
+                          _t(_share(m.satisfaction)))
+        yield table
 
 
 def paths(r: PathsReport) -> Iterator[RenderableType]:
     yield _t(f"Ways to reach {r.name} ({r.contact_id}) in {r.account_id}: {r.status}, best depth "
              f"{r.best_depth} of {r.required_depth} required, as of {r.as_of}", "bold")
-    table = _table("Strongest warm paths", "rep", "via", "strength")
+    table = _table("Strongest warm paths", "rep", "via", "strength", "")
     for p in r.warm_paths:
-        table.add_row(_t(p.rep_id), _t(" → ".join(p.via)), _t(f"{p.strength:.3f}"))
+        warn = f"⚠ through opponent(s) {', '.join(p.through_opponents)}" if p.through_opponents else ""
+        table.add_row(_t(p.rep_id), _t(" → ".join(p.via)), _t(f"{p.strength:.3f}"), _t(warn, "red"))
     yield table if r.warm_paths else _t("No warm path: nobody on our side is close to anyone around them.", "red")
 
 

@@ -13,7 +13,7 @@ Examples
 >>> [r.field for r in edge_refs(Contact)]
 ['account_id', 'unit_id', 'reports_to']
 >>> properties(Contact)
-('id', 'account_id', 'unit_id', 'name', 'title', 'level', 'email')
+('id', 'account_id', 'unit_id', 'name', 'title', 'level', 'email', 'stance')
 >>> ends(Relationship)
 (('rep_id', <class 'graphcrm.model.Rep'>), ('contact_id', <class 'graphcrm.model.Contact'>))
 """

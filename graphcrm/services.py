@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from graphcrm import history
 from graphcrm.analysis.coverage import CoverageReport, coverage_check
-from graphcrm.analysis.departure import DepartureReport, account_impact
+from graphcrm.analysis.departure import DepartureReport, HandoverReport, account_impact, handover_account
 from graphcrm.analysis.dependency import AccountRisk, account_risk
 from graphcrm.analysis.depth import account_required_depth, depths, status
 from graphcrm.analysis.gaps import GapsReport, gaps
@@ -36,7 +36,9 @@ from graphcrm.graph import build_graph
 from graphcrm.fileformat import Source
 from graphcrm.gc_pause import paused_gc
 from graphcrm.importer import load_source
-from graphcrm.model import Account, Activity, Bid, BidRole, Contact, Dataset, Record, Relationship, Rep, Tier
+from graphcrm.model import (
+    Account, Activity, Bid, BidRole, Contact, Dataset, Influence, Record, Relationship, Rep, TeamMember, Tier,
+)
 from graphcrm.policy import Policy
 from graphcrm.store.port import GraphStore
 
@@ -73,7 +75,7 @@ class ReportCache:
 __all__ = [
     "ReportCache",
     "check", "account_gaps", "account_influence", "contact_paths", "PathsReport", "risks",
-    "RisksReport", "departure", "save",
+    "RisksReport", "departure", "handover", "save", "batches", "parallel",
 ]
 
 PARALLEL_FROM = 200
@@ -182,13 +184,38 @@ def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
     ids = store.rep_account_ids(rep_id) if known_at is None else history.rep_account_ids(store, rep_id, known_at)
     if account_ids is not None:
         ids = sorted(set(ids) & set(account_ids))
-    graphs = (_risk_graphs(store, ids, store.reps()) if known_at is None
+    graphs = (_risk_graphs(store, ids, store.reps(), records=DEPARTURE_RECORDS) if known_at is None
               else (graph_at(store, a, known_at) for a in ids))
     with paused_gc(collect=True):
         impacts = [i for g in graphs if (i := account_impact(g, rep_id, as_of, policy)) is not None]
     impacts.sort(key=lambda i: (-len(i.uncovered_key_contacts), i.bus_factor_after, -len(i.orphaned_contacts),
                                 i.account_id))
     return DepartureReport(rep_id=rep_id, name=rep.name, active=rep.active, as_of=as_of, accounts=impacts)
+
+
+def handover(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
+             account_ids: Iterable[str] | None = None, known_at: dt.datetime | None = None) -> HandoverReport:
+    """What a leaving rep hands over: on every account where they know someone or
+    are on the team (only those among ``account_ids`` when given), their contacts
+    with a successor each, and the account's open bids.
+
+    Known at a past ``known_at``, the accounts are those where the rep then held a
+    relationship (the trail is searched by relationship; an account where they
+    were only on the team is not listed)."""
+    known_at = _known(store, known_at)
+    if _record_at(store, Rep, rep_id, known_at) is None:
+        raise NotFound("rep", rep_id)
+    if known_at is None:
+        ids = set(store.rep_account_ids(rep_id)) | set(store.team_account_ids(rep_id))
+    else:
+        ids = set(history.rep_account_ids(store, rep_id, known_at))
+    if account_ids is not None:
+        ids &= set(account_ids)
+    graphs = (_risk_graphs(store, sorted(ids), store.reps(), records=DEPARTURE_RECORDS) if known_at is None
+              else (g for a in sorted(ids) if (g := graph_at(store, a, known_at)) is not None))
+    with paused_gc(collect=True):
+        found = [handover_account(g, rep_id, as_of, policy) for g in graphs]
+    return HandoverReport(rep_id=rep_id, as_of=as_of, accounts=found)
 
 
 def save(store: GraphStore, record: Record, scope: Iterable[str] | None = None, actor: Actor | None = None,
@@ -226,17 +253,21 @@ def risk_order(r: AccountRisk) -> tuple:
 RISK_RECORDS = (Account, Contact, Relationship, Bid, BidRole, Activity)
 """What ``account_risk`` reads of an account (activities: for each pair's last
 contact, ``graphcrm.analysis.depth.last_contacts``); its reps come from ``GraphStore.reps``."""
+DEPARTURE_RECORDS = (*RISK_RECORDS, Influence, TeamMember)
+"""What ``account_impact`` and ``handover_account`` read: the team (successors
+come from it) and the influence lines (a successor may be found by a warm path)."""
 
 
 def _risk_graphs(store: GraphStore, account_ids: list[str], reps: dict[str, Rep],
-                 tiers: set[Tier] | None = None) -> Iterator[nx.MultiDiGraph]:
+                 tiers: set[Tier] | None = None, records: tuple = RISK_RECORDS) -> Iterator[nx.MultiDiGraph]:
     """The graphs of ``account_ids`` (sorted) with what ``account_risk`` and
-    ``account_impact`` read (``RISK_RECORDS``), built from unvalidated rows read
-    in batches; accounts of other tiers are skipped."""
-    for rows in store.iter_account_rows(account_ids, RISK_RECORDS):
+    ``account_impact`` read (``RISK_RECORDS``, or ``records``), built from
+    unvalidated rows read in batches; accounts of other tiers are skipped."""
+    for rows in store.iter_account_rows(account_ids, records):
         account = rows.accounts[0]
         if tiers is None or account.tier in tiers:
-            rows.reps = [reps[r] for r in sorted({k.rep_id for k in rows.relationships})]
+            touched = {k.rep_id for k in rows.relationships} | {t.rep_id for t in rows.account_team}
+            rows.reps = [reps[r] for r in sorted(touched)]
             yield build_graph(rows, account.id)
 
 
@@ -256,16 +287,16 @@ def _open_worker_store(cls: type[GraphStore], args: tuple) -> None:
     _worker = (store, store.reps())
 
 
-def _risks_of(account_ids: list[str], tiers: set[Tier] | None, as_of: dt.date,
-              policy: Policy) -> list[AccountRisk]:
-    """In a worker process: read a batch of accounts itself and analyse them."""
+def _in_worker(work: Callable, account_ids: list[str], *args) -> list:
+    """In a worker process: ``work(store, account_ids, *args, reps)`` on the worker's own store."""
     store, reps = _worker
-    return _risks_of_store(store, account_ids, tiers, as_of, policy, reps)
+    return work(store, account_ids, *args, reps)
 
 
-def _parallel(store: GraphStore, ids: list[str], jobs: int, *args) -> Iterator[list[AccountRisk]]:
+def parallel(store: GraphStore, ids: list[str], jobs: int, work: Callable, *args) -> Iterator[list]:
     """Batches of accounts analysed by ``jobs`` processes that each read the
-    store themselves; at most ``2 × jobs`` batches in flight, so memory stays
+    store themselves (``work(store, batch, *args, reps)``, a module-level function
+    returning a list); at most ``2 × jobs`` batches in flight, so memory stays
     bounded however large the portfolio."""
     batches = [ids[i:i + WORKER_BATCH] for i in range(0, len(ids), WORKER_BATCH)]
     # spawn, not fork: a forked child inherits the store engine's threads and locks mid-use
@@ -273,11 +304,23 @@ def _parallel(store: GraphStore, ids: list[str], jobs: int, *args) -> Iterator[l
                              initializer=_open_worker_store, initargs=store.reader()) as pool:
         pending: deque[Future] = deque()
         for batch in batches:
-            pending.append(pool.submit(_risks_of, batch, *args))
+            pending.append(pool.submit(_in_worker, work, batch, *args))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def batches(store: GraphStore, ids: list[str], jobs: int | None, work: Callable, *args) -> Iterator[list]:
+    """``work`` over ``ids`` in batches: in ``jobs`` worker processes (default: the
+    cores) from ``PARALLEL_FROM`` accounts on, else in this process."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(ids) >= PARALLEL_FROM:
+        yield from parallel(store, ids, jobs, work, *args)
+        return
+    reps = store.reps()
+    for i in range(0, len(ids), WORKER_BATCH):
+        yield work(store, ids[i:i + WORKER_BATCH], *args, reps)
 
 
 def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str] | None = None,
@@ -304,24 +347,19 @@ def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str
     """
     known_at = _known(store, known_at)
     ids = store.account_ids() if account_ids is None else sorted(set(account_ids))
-    jobs = jobs or os.cpu_count() or 1
     wanted = {Tier(t) for t in tiers} if tiers else None
     if known_at is not None:
         ids = history.all_account_ids(store) if account_ids is None else ids
         pasts = history.iter_account_pasts(store, ids)
-        batches = ([account_risk(build_graph(data, past.account_id), as_of, policy)
-                    for past in itertools.islice(pasts, WORKER_BATCH)
-                    if (data := past.at(known_at)) is not None and (wanted is None or data.accounts[0].tier in wanted)]
-                   for _ in range(0, len(ids), WORKER_BATCH))
-    elif jobs > 1 and len(ids) >= PARALLEL_FROM:
-        batches = _parallel(store, ids, jobs, wanted, as_of, policy)
+        found = ([account_risk(build_graph(data, past.account_id), as_of, policy)
+                  for past in itertools.islice(pasts, WORKER_BATCH)
+                  if (data := past.at(known_at)) is not None and (wanted is None or data.accounts[0].tier in wanted)]
+                 for _ in range(0, len(ids), WORKER_BATCH))
     else:
-        reps = store.reps()
-        batches = (_risks_of_store(store, ids[i:i + WORKER_BATCH], wanted, as_of, policy, reps)
-                   for i in range(0, len(ids), WORKER_BATCH))
+        found = batches(store, ids, jobs, _risks_of_store, wanted, as_of, policy)
     kept: list[AccountRisk] = []
     done = 0
-    for batch in batches:
+    for batch in found:
         kept += batch
         done = min(done + WORKER_BATCH, len(ids))
         if progress is not None:

@@ -12,7 +12,11 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graphcrm.analysis.coverage import CoverageReport, coverage_check
-from graphcrm.analysis.depth import Depths, account_key_contacts, account_required_depth, depths, status
+from graphcrm.analysis.completeness import AccountCompleteness, completeness
+from graphcrm.analysis.depth import (
+    Depths, account_key_contacts, account_required_depth, depths, open_bids, stances, status,
+)
+from graphcrm.analysis.plans import PlanStatus, plan_statuses
 from graphcrm.analysis.gaps import GapsReport, gaps
 from graphcrm.analysis.influence import InfluenceReport, influence
 from graphcrm.errors import NotFound
@@ -289,22 +293,75 @@ def bid_page(store: GraphStore, bid_id: str, as_of: dt.date, policy: Policy) -> 
                                          relationships=stale_soon(g, as_of, policy, DEFAULT_WITHIN, bid_id=bid_id)))
 
 
+class FeedbackLine(BaseModel):
+    id: str
+    date: dt.date
+    kind: str
+    severity: str | None
+    status: str
+    closed: dt.date | None
+    contact_id: str | None
+    summary: str | None
+
+
 class AccountPage(BaseModel):
-    """The web UI's account page: its gaps by layer, its influence ranking and
-    the key relationships going stale soon."""
+    """The web UI's account page: its gaps by layer, its influence ranking, the
+    key relationships going stale soon, its plans, feedback, completeness, the
+    last activity of each kind, and its key contacts placed by intimacy (best
+    depth) and support (stance)."""
 
     gaps: GapsReport
     influence: InfluenceReport
     stale: StaleSoonReport
+    plans: list[PlanStatus] = []
+    feedback: list[FeedbackLine] = []
+    completeness: AccountCompleteness | None = None
+    last_activity: dict[str, dt.date] = {}
+    key_people: list[Person] = []
+    names: dict[str, str] = {}
+
+
+def _last_activity(g: nx.MultiDiGraph, as_of: dt.date) -> dict[str, dt.date]:
+    """Activity kind → the day of the account's latest activity of that kind on or before ``as_of``."""
+    last: dict[str, dt.date] = {}
+    for _, a in nodes_of(g, "Activity"):
+        kind = str(a["kind"])
+        if a["date"] <= as_of and (kind not in last or last[kind] < a["date"]):
+            last[kind] = a["date"]
+    return dict(sorted(last.items()))
+
+
+def _key_people(g: nx.MultiDiGraph, d: Depths, scores: dict, policy: Policy) -> list[Person]:
+    """The account's key contacts with their support: their own stance, or the one
+    given on a role of theirs in an open bid (the latest bid id wins)."""
+    support = stances(g)
+    for b in sorted(open_bids(g)):
+        support.update(stances(g, b))
+    people = []
+    for c in sorted(account_key_contacts(g)):
+        a = g.nodes[("Contact", c)]
+        best = d.best(c)
+        people.append(Person(id=c, name=a["name"], title=a.get("title"), level=a.get("level"), role="key contact",
+                             stance=support.get(c), key=True, status=status(best, policy.key_required_depth),
+                             opponent=support.get(c, 0) < 0, best_depth=best,
+                             required_depth=policy.key_required_depth, influence=scores[c].score))
+    return people
 
 
 def account_page(store: GraphStore, account_id: str, as_of: dt.date, policy: Policy) -> AccountPage:
-    """The account page's analyses from one read of its graph (a big account's
-    graph takes longer to read and build than the analyses)."""
+    """What the account page shows, from one read of its graph (a big account's
+    graph takes longer to read and build than all the analyses)."""
     g = store.account_graph(account_id)
     if g is None:
         raise NotFound("account", account_id)
-    return AccountPage(gaps=gaps(g, as_of, policy), influence=influence(g, policy),
+    d = depths(g, as_of, policy)
+    ranking = influence(g, policy)
+    scores = {e.contact_id: e for e in ranking.ranking}
+    feedback = sorted((FeedbackLine(**{k: a.get(k) for k in FeedbackLine.model_fields})
+                       for _, a in nodes_of(g, "Feedback")), key=lambda f: (f.status != "open", -f.date.toordinal()))
+    return AccountPage(gaps=gaps(g, as_of, policy), influence=ranking, plans=plan_statuses(g, d, as_of),
+                       feedback=feedback, completeness=completeness(g, d), last_activity=_last_activity(g, as_of),
+                       key_people=_key_people(g, d, scores, policy), names=names_in(g),
                        stale=StaleSoonReport(as_of=as_of, within_days=DEFAULT_WITHIN,
                                              relationships=stale_soon(g, as_of, policy, DEFAULT_WITHIN)))
 
@@ -418,5 +475,7 @@ class RepView(BaseModel):
 def rep_view(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
              account_ids: list[str] | None = None) -> RepView:
     report = departure(store, rep_id, as_of, policy, account_ids=account_ids)
-    ids = {(c,) for a in report.accounts for c in (*a.orphaned_contacts, *a.uncovered_key_contacts)}
-    return RepView(report=report, names={k[0]: c.name for k, c in store.get_many(Contact, ids).items()})
+    ids = {(c,) for a in report.accounts
+           for c in (*a.orphaned_contacts, *a.uncovered_key_contacts, *(s.contact_id for s in a.successors))}
+    names = {k[0]: c.name for k, c in store.get_many(Contact, ids).items()}
+    return RepView(report=report, names={**names, **{r.id: r.name for r in store.reps().values()}})

@@ -15,6 +15,8 @@ over the year before the seeds' day (2025-11-15 … 2026-11-15):
   day), move to qualify and tender, and the won ones are won on their tender day;
   their decision chains are written with them, the final stances at the tender stage;
 - agreements and activities are written on their own day (or the first day);
+- plans are written on the day they were created; feedback on its own day, and a
+  closed one is written open then and closed on the day it was closed;
 - the inactive rep leaves on 2026-08-31, and two reps join a team in 2026.
 
 ``graphcrm demo`` loads this trail with the seeds (``graphcrm.cli``); the trail's
@@ -32,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from graphcrm import fileformat  # noqa: E402
 from graphcrm.audit import Action, AuditEntry  # noqa: E402
-from graphcrm.model import RECORD_TYPES, Bid, BidStage, Contact, Record, kind_of  # noqa: E402
+from graphcrm.model import RECORD_TYPES, Bid, BidStage, Contact, FeedbackStatus, Record, kind_of  # noqa: E402
 from graphcrm.schema import home_account  # noqa: E402
 
 SEEDS = ROOT / "seeds"
@@ -98,6 +100,13 @@ def story(data) -> list[tuple[dt.date, str, Record | None, Record]]:
                 writes.append((START + dt.timedelta(days=90 + _stable(r.rep_id) % 150), "create", None, r))
             elif kind in ("activity", "agreement"):
                 writes.append((_in_year(getattr(r, "date", None) or getattr(r, "signed", None)), "create", None, r))
+            elif kind == "plan":
+                writes.append((_in_year(r.created), "create", None, r))
+            elif kind == "feedback" and r.status == FeedbackStatus.closed and r.closed is not None:
+                opened = r.model_copy(update={"status": FeedbackStatus.open, "closed": None})
+                writes += [(_in_year(r.date), "create", None, opened), (_in_year(r.closed), "update", opened, r)]
+            elif kind == "feedback":
+                writes.append((_in_year(r.date), "create", None, r))
             else:
                 writes.append((START, "create", None, r))
     return writes

@@ -1,11 +1,14 @@
-"""The relationship evaluation chart of a bid: each decision-chain contact by stance
-(x) and our best depth (y), sized by influence. The four quadrants say where to act."""
+"""The relationship evaluation chart (intimacy × support): each contact of a bid's
+decision chain, or an account's key contacts, by stance (x) and our best depth (y),
+sized by influence. The four quadrants say where to act."""
 
 from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from graphcrm.views import GraphView
+from collections.abc import Iterable
+
+from graphcrm.views import GraphView, Person
 from viz.style import STANCE_COLOURS, STANCE_NAMES
 
 __all__ = ["evaluation_chart"]
@@ -15,15 +18,16 @@ W, H, LEFT, TOP = 560, 420, 46, 20
 PW, PH = W - LEFT - 16, H - TOP - 46
 
 
-def evaluation_chart(view: GraphView) -> str:
-    """An inline SVG (every name escaped); contacts whose stance is unknown sit in
-    their own column on the right."""
+def evaluation_chart(view: GraphView | Iterable[Person]) -> str:
+    """An inline SVG of a decision chain's people, or of the people given (every
+    name escaped); contacts whose stance is unknown sit in their own column on the right."""
+    people = list(view.people if isinstance(view, GraphView) else view)
     columns = [-2, -1, 0, 1, 2, None]
     step = PW / len(columns)
-    top = max((p.influence for p in view.people), default=0.0) or 1.0
+    top = max((p.influence for p in people), default=0.0) or 1.0
     crowd: dict[tuple, int] = {}
     points = []
-    for p in view.people:
+    for p in people:
         cell = (p.stance, p.best_depth)
         n = crowd.get(cell, 0)
         crowd[cell] = n + 1

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+import datetime as dt
 
-from api.deps import AsOf, CacheDep, KnownAt, PolicyDep, Scope, StoreDep
-from graphcrm import services
-from graphcrm import access
+from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import AsOf, CacheDep, CurrentKey, KnownAt, PolicyDep, Scope, StoreDep, writer
+from graphcrm import access, management, services
+from graphcrm.analysis.cadence import CadenceReport
+from graphcrm.analysis.completeness import CompletenessReport
 from graphcrm.analysis.coverage import CoverageReport
-from graphcrm.analysis.departure import DepartureReport
+from graphcrm.analysis.departure import DepartureReport, HandoverReport
 from graphcrm.analysis.gaps import GapsReport
 from graphcrm.analysis.influence import InfluenceReport
-from graphcrm.model import Bid, Contact, Tier
+from graphcrm.analysis.plans import PlansReport
+from graphcrm.model import Bid, Contact, Plan, Tier
 
 __all__ = ["router"]
 
@@ -64,3 +69,73 @@ def warm_paths(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_
                known_at: KnownAt) -> services.PathsReport:
     access.visible_record(store, scope, Contact, id)
     return services.contact_paths(store, id, as_of, policy, known_at=known_at)
+
+
+@router.get("/reps/{id}/handover", response_model=HandoverReport, summary="What a leaving rep hands over")
+def handover(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
+             known_at: KnownAt) -> HandoverReport:
+    access.visible_rep(store, scope, id)
+    return services.handover(store, id, as_of, policy, account_ids=scope, known_at=known_at)
+
+
+RepQuery = Annotated[str | None, Query(min_length=1, max_length=200, description="Only the plans this rep owns")]
+
+
+@router.get("/portfolio/plans", response_model=PlansReport, summary="Plans and their completion")
+def plans(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf, rep_id: RepQuery = None) -> PlansReport:
+    return management.plans(store, as_of, policy, rep_id=rep_id, account_ids=scope, jobs=1)
+
+
+@router.get("/accounts/{id}/plans", response_model=PlansReport, summary="An account's plans")
+def account_plans(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
+                  rep_id: RepQuery = None) -> PlansReport:
+    access.require_visible(scope, id, "account", id)
+    return management.plans(store, as_of, policy, account_id=id, rep_id=rep_id, jobs=1)
+
+
+class GapPlan(BaseModel):
+    """Make one of an account's gap actions a plan: the gap (``kind`` and
+    ``subject_id`` as ``gaps`` lists them), its owner and due day; created ``as_of``."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(min_length=1, max_length=100)
+    subject_id: str | None = Field(None, min_length=1, max_length=200)
+    owner_rep_id: str = Field(min_length=1, max_length=200)
+    due: dt.date
+
+
+@router.post("/accounts/{id}/gap-plans", response_model=Plan, status_code=201, dependencies=[Depends(writer)],
+             summary="Make a gap's suggested action a plan, in one step")
+def gap_plan(id: IdPath, body: GapPlan, store: StoreDep, scope: Scope, who: CurrentKey, policy: PolicyDep,
+             as_of: AsOf, response: Response) -> Plan:
+    access.require_visible(scope, id, "account", id)
+    draft = management.gap_draft(store, id, body.kind, body.subject_id, as_of, policy)
+    plan = access.create_record(store, who, scope, Plan, {
+        "account_id": id, "owner_rep_id": body.owner_rep_id, "created": as_of, "due": body.due,
+        **draft.model_dump()}, via="api POST gap-plans")
+    response.headers["Location"] = f"/plans/{plan.id}"
+    return plan
+
+
+@router.get("/portfolio/cadence", response_model=CadenceReport, summary="Meetings per rep and week")
+def cadence(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
+            weeks: Annotated[int, Query(ge=1, le=520)] = 4) -> CadenceReport:
+    return management.cadence(store, as_of, policy, weeks=weeks, account_ids=scope, jobs=1)
+
+
+@router.get("/portfolio/completeness", response_model=CompletenessReport, summary="Information completeness")
+def completeness(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> CompletenessReport:
+    return management.completeness(store, as_of, policy, account_ids=scope, jobs=1)
+
+
+@router.get("/accounts/{id}/completeness", response_model=CompletenessReport, summary="An account's completeness")
+def account_completeness(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep,
+                         as_of: AsOf) -> CompletenessReport:
+    access.require_visible(scope, id, "account", id)
+    return management.completeness(store, as_of, policy, account_id=id, jobs=1)
+
+
+@router.get("/portfolio/measures", response_model=management.MeasuresReport,
+            summary="Completeness, plan completion, satisfaction")
+def measures(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> management.MeasuresReport:
+    return management.measures(store, as_of, policy, account_ids=scope, jobs=1)

@@ -18,7 +18,7 @@ import viz
 from api.deps import AsOf, CacheDep, PolicyDep, Scope, StoreDep
 from api.security import graph_csp, same_origin, secure_cookie
 from api.ui import COOKIE, page, ui_principal
-from graphcrm import access, over_time, search, services, views
+from graphcrm import access, management, over_time, search, services, views
 from graphcrm.access import Forbidden, authenticate, scope_of
 from graphcrm.analysis.trends import DEFAULT_MONTHS
 from graphcrm.editing import etag
@@ -96,9 +96,13 @@ def portfolio_page(request: Request, store: StoreDep, cache: CacheDep, policy: P
     who = ui_principal(request, store)
     if isinstance(who, Response):
         return who
-    report = services.risks(store, as_of, policy, jobs=1, account_ids=scope_of(store, who))
-    return page(request, "portfolio.html", who, title="Portfolio", report=report,
-                held_by_one=sum(a.held_by_one for a in report.accounts), trend=f"/ui/portfolio/trend?as_of={as_of}")
+    scope = scope_of(store, who)
+    report = services.risks(store, as_of, policy, jobs=1, account_ids=scope)
+    measures = management.measures(store, as_of, policy, account_ids=scope, jobs=1)
+    return page(request, "portfolio.html", who, title="Portfolio", report=report, measures=measures,
+                held_by_one=sum(a.held_by_one for a in report.accounts),
+                account_measures={a.account_id: a for a in measures.accounts},
+                trend=f"/ui/portfolio/trend?as_of={as_of}")
 
 
 # --- the trend charts: framed by their pages, which do not wait for them -------------------
@@ -154,7 +158,8 @@ def account_page(id: IdPath, request: Request, store: StoreDep, policy: PolicyDe
     team, _ = store.page(TeamMember, scope=[id], limit=1000)
     reps = store.reps()
     return page(request, "account.html", who, title=view.gaps.name, gaps=view.gaps, bids=bids,
-                influence=view.influence, account=store.get(Account, id),
+                influence=view.influence, account=store.get(Account, id), v=view,
+                chart=evaluation_chart(view.key_people), names={**view.names, **{r: reps[r].name for r in reps}},
                 team=[(t, reps[t.rep_id], etag(t)) for t in team], here=str(request.url.path),
                 stale=view.stale, trend=f"/ui/accounts/{quote(id, safe='')}/trend?as_of={as_of}")
 

@@ -20,8 +20,8 @@ from api.deps import CurrentKey, Scope, StoreDep, writer
 from graphcrm import access
 from graphcrm.editing import etag
 from graphcrm.model import (
-    Account, Activity, Agreement, Bid, BidRole, Contact, Influence, Record, Relationship, Rep,
-    TeamMember, Unit,
+    Account, Activity, Agreement, Bid, BidRole, Contact, Feedback, Influence, Plan, Record, Relationship,
+    Rep, TeamMember, Unit,
 )
 
 __all__ = ["RESOURCES", "routers"]
@@ -30,6 +30,7 @@ RESOURCES: dict[str, type[Record]] = {
     "accounts": Account, "units": Unit, "contacts": Contact, "reps": Rep, "bids": Bid,
     "activities": Activity, "agreements": Agreement, "team-members": TeamMember,
     "relationships": Relationship, "influences": Influence, "bid-roles": BidRole,
+    "plans": Plan, "feedback": Feedback,
 }
 IdPath = Annotated[str, Path(min_length=1, max_length=200)]
 IfMatch = Annotated[str | None, Header(max_length=1000, description=(

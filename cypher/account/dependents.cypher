@@ -6,4 +6,6 @@ RETURN COUNT { MATCH (n:Account {parent_id: $id}) } +
        COUNT { MATCH (n:Contact {account_id: $id}) } +
        COUNT { MATCH (n:Bid {account_id: $id}) } +
        COUNT { MATCH (n:Activity {account_id: $id}) } +
-       COUNT { MATCH (n:Agreement {account_id: $id}) } AS n
+       COUNT { MATCH (n:Agreement {account_id: $id}) } +
+       COUNT { MATCH (n:Plan {account_id: $id}) } +
+       COUNT { MATCH (n:Feedback {account_id: $id}) } AS n

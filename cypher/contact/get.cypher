@@ -11,4 +11,5 @@ RETURN n.id AS id,
        n.title AS title,
        n.level AS level,
        m1.id AS reports_to,
-       n.email AS email
+       n.email AS email,
+       n.stance AS stance

@@ -12,4 +12,5 @@ RETURN a.id AS group_id,
        n.title AS title,
        n.level AS level,
        m1.id AS reports_to,
-       n.email AS email
+       n.email AS email,
+       n.stance AS stance

@@ -10,4 +10,5 @@ SET n.account_id = row.account_id,
     n.name = row.name,
     n.title = row.title,
     n.level = row.level,
-    n.email = row.email
+    n.email = row.email,
+    n.stance = row.stance

@@ -10,4 +10,6 @@ RETURN COUNT { MATCH (:Account) } AS accounts,
        COUNT { MATCH (:Bid) } AS bids,
        COUNT { MATCH (:Contact)-[:ROLE_IN]->(:Bid) } AS bid_roles,
        COUNT { MATCH (:Activity) } AS activities,
-       COUNT { MATCH (:Agreement) } AS agreements
+       COUNT { MATCH (:Agreement) } AS agreements,
+       COUNT { MATCH (:Plan) } AS plans,
+       COUNT { MATCH (:Feedback) } AS feedback

@@ -2,4 +2,5 @@
 // How many records name the Unit $id in a property reference (it cannot be
 // deleted while any does).
 RETURN COUNT { MATCH (n:Unit {parent_unit_id: $id}) } +
-       COUNT { MATCH (n:Contact {unit_id: $id}) } AS n
+       COUNT { MATCH (n:Contact {unit_id: $id}) } +
+       COUNT { MATCH (n:Plan {unit_id: $id}) } AS n

@@ -9,20 +9,23 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
+from graphcrm.analysis.completeness import AccountCompleteness, completeness
 from graphcrm.analysis.dependency import bus_factor, departing_reps, key_holders
-from graphcrm.analysis.depth import Depths, Status, chain, depths, is_key_role, status
+from graphcrm.analysis.depth import Depths, Status, chain, depths, is_key_role, stances, status
+from graphcrm.analysis.feedback import feedback_of, feedback_summary
+from graphcrm.analysis.plans import plan_statuses
 from graphcrm.analysis.gaps import Layers, layers
 from graphcrm.analysis.paths import WarmPath, contact_links, warm_paths
 from graphcrm.errors import NotFound
 from graphcrm.graph import bid as bid_node
-from graphcrm.model import BidRoleName
+from graphcrm.model import BidRoleName, BidStage
 from graphcrm.policy import Policy
 
 __all__ = ["RepLink", "ChainMember", "Uncovered", "RedFlag", "CoverageReport", "coverage_check", "RED_FLAGS"]
 
 RED_FLAGS = (
     "uncovered_key_contact", "opponent", "no_champion", "missing_role", "unknown_stance",
-    "stale_key_relationship", "single_threaded",
+    "stale_key_relationship", "single_threaded", "overdue_plan", "open_complaint",
 )
 
 
@@ -94,6 +97,8 @@ class CoverageReport(BaseModel):
     missing_last_contact: list[tuple[str, str]]
     """(rep_id, contact_id) of chain relationships whose last contact is not known
     as of the day: they do not decay, but nobody knows how fresh they are."""
+    completeness: AccountCompleteness | None = None
+    """How complete the account's information is: how far a reviewer can trust the check."""
 
 
 def _member(g: nx.MultiDiGraph, c: str, role: dict[str, Any], d: Depths, policy: Policy) -> ChainMember:
@@ -101,7 +106,7 @@ def _member(g: nx.MultiDiGraph, c: str, role: dict[str, Any], d: Depths, policy:
     key = is_key_role(role)
     required = policy.required_depth(key=key, in_chain=True)
     best = d.best(c)
-    stance = role.get("stance")
+    stance = role.get("stance") if role.get("stance") is not None else attrs.get("stance")
     unit = attrs.get("unit_id")
     links = []
     for (_, r), _, k, data in g.in_edges(("Contact", c), keys=True, data=True):
@@ -119,8 +124,8 @@ def _member(g: nx.MultiDiGraph, c: str, role: dict[str, Any], d: Depths, policy:
     )
 
 
-def _flags(members: list[ChainMember], d: Depths, factor: int, holders: dict[str, list[str]],
-           policy: Policy) -> list[RedFlag]:
+def _flags(g: nx.MultiDiGraph, bid_id: str, members: list[ChainMember], d: Depths, factor: int,
+           holders: dict[str, list[str]], as_of: dt.date, policy: Policy) -> list[RedFlag]:
     keys = [m for m in members if m.key]
     flags = []
 
@@ -150,6 +155,17 @@ def _flags(members: list[ChainMember], d: Depths, factor: int, holders: dict[str
         gone = departing_reps(holders)
         lost = sorted(c for c, h in holders.items() if set(h) <= set(gone))
         flag("single_threaded", lost, f"one rep ({', '.join(gone)}) holds half or more of the covered key contacts")
+    if BidStage(g.nodes[bid_node(bid_id)]["stage"]).is_open:
+        key_ids = {m.contact_id for m in keys}
+        late = sorted({p.contact_id for p in plan_statuses(g, d, as_of) if p.status == "overdue"
+                       and p.contact_id in key_ids})
+        if late:
+            flag("overdue_plan", late, "a relationship plan on key contact(s) is overdue")
+        complaints = feedback_summary(feedback_of(g), as_of, policy).open_high_complaints
+        if complaints:
+            who = sorted({c for f, c in ((f, g.nodes[("Feedback", f)].get("contact_id")) for f in complaints) if c})
+            flag("open_complaint", who, f"the account has {len(complaints)} open high-severity complaint(s): "
+                                        f"{', '.join(complaints)}")
     return flags
 
 
@@ -187,17 +203,19 @@ def coverage_check(g: nx.MultiDiGraph, bid_id: str, as_of: dt.date, policy: Poli
     holders = key_holders(d, keys, policy)
     factor = bus_factor(holders.values())
     links = contact_links(g, policy)
+    stance = stances(g, bid_id)
     uncovered = [
         Uncovered(contact_id=m.contact_id, name=m.name, title=m.title, role=m.role, status=m.status,
                   best_depth=m.best_depth, required_depth=m.required_depth,
-                  warm_paths=warm_paths(g, m.contact_id, d, policy, links))
+                  warm_paths=warm_paths(g, m.contact_id, d, policy, links, stance))
         for m in members if m.key and m.status != "covered"
     ]
     bid = g.nodes[node]
     return CoverageReport(
         bid_id=bid_id, bid_name=bid["name"], account_id=g.graph["account_id"], stage=str(bid["stage"]),
         tender_date=bid.get("tender_date"), as_of=as_of, bus_factor=factor,
-        red_flags=_flags(members, d, factor, holders, policy), uncovered=uncovered,
+        red_flags=_flags(g, bid_id, members, d, factor, holders, as_of, policy), uncovered=uncovered,
         decision_chain=members, gaps=layers(g, d, keys, as_of, policy),
         missing_last_contact=[(r, c) for r, c in d.missing_last_contact if c in roles],
+        completeness=completeness(g, d),
     )

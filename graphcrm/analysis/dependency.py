@@ -19,6 +19,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from graphcrm.analysis.depth import Depths, account_key_contacts, depths
 from graphcrm.graph import nodes_of
+from graphcrm.model import StrategicFit
 from graphcrm.policy import Policy
 
 __all__ = [
@@ -183,6 +184,8 @@ class AccountRisk(BaseModel):
     single_holder_contacts: list[str]
     holders: dict[str, list[str]]
     """Covered key contact → the reps who hold them."""
+    cash_cow: bool = False
+    """The account's strategy diverges from ours: kept, but not invested in."""
 
 
 def account_risk(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> AccountRisk:
@@ -205,6 +208,7 @@ def account_risk(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> AccountR
         top_holder_id=top,
         top_holder_name=g.nodes[("Rep", top)]["name"] if top else None,
         top_holder_share=round(share, 4),
+        cash_cow=account.get("strategic_fit") == StrategicFit.diverging,
         single_holder_contacts=single_holder_contacts(holders),
         holders=holders,
     )

@@ -21,7 +21,7 @@ from graphcrm.policy import Policy
 
 __all__ = [
     "effective_depth", "last_contacts", "Depths", "depths", "chain", "bid_key_contacts", "account_key_contacts",
-    "status", "Status", "open_bids", "is_key_role", "account_required_depth",
+    "status", "Status", "open_bids", "is_key_role", "account_required_depth", "stances", "days_before",
 ]
 
 Status = Literal["covered", "weak", "uncovered"]
@@ -237,3 +237,21 @@ def status(best: int, required: int) -> Status:
     if best >= required:
         return "covered"
     return "weak" if best > 0 else "uncovered"
+
+
+def stances(g: nx.MultiDiGraph, bid_id: str | None = None) -> dict[str, int]:
+    """Each contact's known stance: its own (``contacts.csv``), or in a bid its
+    role's stance when that is given; contacts with neither are left out."""
+    out = {c: a["stance"] for c, a in nodes_of(g, "Contact") if a.get("stance") is not None}
+    if bid_id is not None:
+        out.update({c: r["stance"] for c, r in chain(g, bid_id).items() if r.get("stance") is not None})
+    return out
+
+
+def days_before(day: dt.date, days: int) -> dt.date:
+    """``day`` less ``days`` days, or the first day there is (an as-of in year 1 is allowed).
+
+    >>> days_before(dt.date(2026, 11, 15), 365), days_before(dt.date(1, 1, 1), 365)
+    (datetime.date(2025, 11, 15), datetime.date(1, 1, 1))
+    """
+    return day - dt.timedelta(days=days) if (day - dt.date.min).days >= days else dt.date.min

@@ -8,17 +8,32 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
-from graphcrm.analysis.depth import Depths, account_key_contacts, bid_key_contacts, depths
+from graphcrm.analysis.depth import Depths, account_key_contacts, bid_key_contacts, days_before, depths
+from graphcrm.analysis.feedback import FeedbackSummary, feedback_of, feedback_summary
 from graphcrm.errors import NotFound
 from graphcrm.graph import nodes_of
-from graphcrm.model import AgreementKind, Level, Tier, UnitKind
+from graphcrm.model import ActivityKind, AgreementKind, Level, StrategicFit, Tier, UnitKind
 from graphcrm.policy import Policy
 
-__all__ = ["Gap", "KeyLayer", "GeneralLayer", "OrganisationalLayer", "Layers", "GapsReport", "gaps", "layers"]
+__all__ = ["Gap", "PlanDraft", "draft_plan", "KeyLayer", "GeneralLayer", "OrganisationalLayer", "Layers", "GapsReport", "gaps", "layers",
+           "is_cash_cow", "ORG_ACTIVITIES"]
+
+ORG_ACTIVITIES = (ActivityKind.executive_visit, ActivityKind.strategy_alignment)
+"""Activities that count as company-to-company contact for the organisational layer."""
+
+
+class PlanDraft(BaseModel):
+    """The plan a gap's action becomes (``plans.csv`` less its id, owner and days)."""
+
+    layer: str
+    goal: str
+    target: str
+    contact_id: str | None = None
+    unit_id: str | None = None
 
 
 class Gap(BaseModel):
-    """One gap and what to do about it."""
+    """One gap and what to do about it; ``plan``: that action as a plan to own."""
 
     kind: str
     subject_id: str | None = None
@@ -27,6 +42,30 @@ class Gap(BaseModel):
     required_depth: int | None = None
     gap: int | None = None
     action: str
+    plan: PlanDraft | None = None
+
+
+def draft_plan(gap: Gap, policy: Policy) -> PlanDraft:
+    """The plan that carries out a gap's suggested action: reach the required depth
+    with a contact, meet someone in a dark unit, visit an executive (or deepen a
+    relationship started at a visit), sign an agreement, hold a strategy alignment,
+    bring another rep into a meeting on the account."""
+    kind, subject = gap.kind, gap.subject_id
+    if kind in ("key_contact", "unknown_contact"):
+        layer = "key" if kind == "key_contact" else "general"
+        return PlanDraft(layer=layer, goal="depth", target=str(gap.required_depth), contact_id=subject)
+    if kind == "dark_unit":
+        return PlanDraft(layer="general", goal="activity", target="visit", unit_id=subject)
+    if kind == "executive_counterpart":
+        if "deepen" in gap.action:
+            return PlanDraft(layer="organisational", goal="depth", target=str(policy.org_min_depth),
+                             contact_id=subject)
+        return PlanDraft(layer="organisational", goal="activity", target="executive_visit", contact_id=subject)
+    if kind == "agreement":
+        return PlanDraft(layer="organisational", goal="agreement", target="strategic_cooperation")
+    if kind == "org_activity":
+        return PlanDraft(layer="organisational", goal="activity", target="strategy_alignment")
+    return PlanDraft(layer="organisational", goal="activity", target="meeting")  # team_breadth
 
 
 class KeyLayer(BaseModel):
@@ -61,7 +100,11 @@ class GapsReport(BaseModel):
     name: str
     tier: str
     as_of: dt.date
+    cash_cow: bool = False
+    """The account's strategy diverges from ours: kept, not invested in (no organisational layer)."""
     layers: Layers
+    feedback: FeedbackSummary | None = None
+    """The account's open complaints, median days to close and satisfaction (not for a bid's check)."""
 
 
 DIGITS = 4
@@ -111,8 +154,9 @@ def layers(g: nx.MultiDiGraph, d: Depths, keys: set[str], as_of: dt.date, policy
     key = KeyLayer(score=_out(_share(len(keys) - len(key_gaps), len(keys))), gaps=key_gaps)
 
     contacts = dict(nodes_of(g, "Contact"))
-    general_contacts = [c for c, a in contacts.items() if a.get("level") in (Level.middle, Level.staff)]
-    reached = sum(1 for c in general_contacts if d.best(c) >= 1)
+    general_contacts = [c for c in contacts if c not in keys]
+    unknown = [c for c in general_contacts if d.best(c) == 0]
+    reached = len(general_contacts) - len(unknown)
     units = {u: a for u, a in nodes_of(g, "Unit") if a["kind"] in (UnitKind.department, UnitKind.branch)}
     lit = {a.get("unit_id") for c, a in contacts.items() if d.best(c) >= 1}
     dark = sorted(u for u in units if u not in lit)
@@ -123,17 +167,24 @@ def layers(g: nx.MultiDiGraph, d: Depths, keys: set[str], as_of: dt.date, policy
         contacts_covered_share=_out(contacts_share),
         units_lit_share=_out(units_share),
         dark_units=dark,
-        gaps=[Gap(kind="dark_unit", subject_id=u, subject_name=units[u]["name"],
-                  action=f"no one covers {units[u]['kind']} {units[u]['name']}: meet someone there")
-              for u in dark],
+        gaps=[*(Gap(kind="dark_unit", subject_id=u, subject_name=units[u]["name"],
+                    action=f"no one covers {units[u]['kind']} {units[u]['name']}: meet someone there")
+                for u in dark),
+              *(Gap(kind="unknown_contact", subject_id=c, subject_name=contacts[c]["name"], best_depth=0,
+                    required_depth=1, gap=1, action=f"nobody on our side knows {_who(contacts[c])}: meet them")
+                for c in unknown)],
     )
-    return Layers(key=key, general=general, organisational=_organisational(g, d, contacts, as_of, policy))
+    out = Layers(key=key, general=general, organisational=_organisational(g, d, contacts, as_of, policy))
+    for layer in (out.key, out.general, out.organisational):
+        for gap in layer.gaps:
+            gap.plan = draft_plan(gap, policy)
+    return out
 
 
 def _organisational(g: nx.MultiDiGraph, d: Depths, contacts: dict, as_of: dt.date,
                     policy: Policy) -> OrganisationalLayer:
     account = g.nodes[("Account", g.graph["account_id"])]
-    if account["tier"] not in (Tier.S, Tier.A):
+    if account["tier"] not in (Tier.S, Tier.A) or is_cash_cow(g):
         return OrganisationalLayer(required=False, score=None, gaps=[])
     reps = dict(nodes_of(g, "Rep"))
     deep = policy.org_min_depth
@@ -143,8 +194,22 @@ def _organisational(g: nx.MultiDiGraph, d: Depths, contacts: dict, as_of: dt.dat
         and not any(reps[r].get("level") == Level.executive and depth >= deep
                     for r, depth in d.effective.get(c, {}).items())
     ]
-    gaps += [Gap(kind="executive_counterpart", subject_id=c, subject_name=contacts[c]["name"],
-                 action=f"arrange an executive visit to {_who(contacts[c])}") for c in unmet_execs]
+    since = days_before(as_of, policy.org_activity_days)
+    org_acts = [(a["date"], act) for act, a in nodes_of(g, "Activity")
+                if a["kind"] in ORG_ACTIVITIES and since < a["date"] <= as_of]
+    visited = {}  # executive contact → the day of their latest executive visit in the window
+    for day, act in sorted(org_acts):
+        if g.nodes[("Activity", act)]["kind"] == ActivityKind.executive_visit:
+            for lab, c in g.pred[("Activity", act)]:
+                if lab == "Contact":
+                    visited[c] = day
+    for c in unmet_execs:
+        if c in visited:
+            action = (f"{_who(contacts[c])} had an executive visit on {visited[c]}: deepen that relationship "
+                      f"(an executive of ours at depth ≥ {deep}) rather than another first visit")
+        else:
+            action = f"arrange an executive visit to {_who(contacts[c])}"
+        gaps.append(Gap(kind="executive_counterpart", subject_id=c, subject_name=contacts[c]["name"], action=action))
     agreements = [a for _, a in nodes_of(g, "Agreement")
                   if a["kind"] in (AgreementKind.strategic_cooperation, AgreementKind.joint_innovation_center)
                   and (a.get("expires") is None or a["expires"] >= as_of)
@@ -157,8 +222,16 @@ def _organisational(g: nx.MultiDiGraph, d: Depths, contacts: dict, as_of: dt.dat
         gaps.append(Gap(kind="team_breadth", best_depth=None,
                         action=f"only {len(team)} of our reps know the account at depth ≥ {deep}: "
                                f"bring at least {policy.org_min_reps - len(team)} more in"))
-    met = (not unmet_execs) + bool(agreements) + (len(team) >= policy.org_min_reps)
-    return OrganisationalLayer(required=True, score=_out(met / 3), gaps=gaps)
+    if not org_acts:
+        gaps.append(Gap(kind="org_activity", action=f"no executive visit or strategy alignment in the last "
+                                                    f"{policy.org_activity_days} days: plan one"))
+    met = (not unmet_execs) + bool(agreements) + (len(team) >= policy.org_min_reps) + bool(org_acts)
+    return OrganisationalLayer(required=True, score=_out(met / 4), gaps=gaps)
+
+
+def is_cash_cow(g: nx.MultiDiGraph) -> bool:
+    """An account whose strategic fit is ``diverging``: kept, but not invested in."""
+    return g.nodes[("Account", g.graph["account_id"])].get("strategic_fit") == StrategicFit.diverging
 
 
 def gaps(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy, bid_id: str | None = None) -> GapsReport:
@@ -180,4 +253,5 @@ def gaps(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy, bid_id: str | None 
     keys = bid_key_contacts(g, bid_id) if bid_id else account_key_contacts(g)
     account = g.nodes[("Account", g.graph["account_id"])]
     return GapsReport(account_id=g.graph["account_id"], name=account["name"], tier=str(account["tier"]),
-                      as_of=as_of, layers=layers(g, d, keys, as_of, policy))
+                      as_of=as_of, cash_cow=is_cash_cow(g), layers=layers(g, d, keys, as_of, policy),
+                      feedback=feedback_summary(feedback_of(g), as_of, policy))

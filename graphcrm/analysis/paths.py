@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 import networkx as nx
 
-from graphcrm.analysis.depth import Depths
+from graphcrm.analysis.depth import Depths, stances
 from graphcrm.graph import contact
 from graphcrm.policy import Policy
 
@@ -16,11 +16,15 @@ __all__ = ["WarmPath", "contact_links", "warm_paths"]
 
 
 class WarmPath(BaseModel):
-    """rep → via[0] → … → via[-1] (the target); ``strength`` in (0, 1]."""
+    """rep → via[0] → … → via[-1] (the target); ``strength`` in (0, 1].
+
+    ``through_opponents``: the contacts on the path (the target included) whose
+    stance is below 0; the ranking ignores it, but whoever walks the path is warned."""
 
     rep_id: str
     via: list[str]
     strength: float
+    through_opponents: list[str] = []
 
 
 def contact_links(g: nx.MultiDiGraph, policy: Policy) -> dict[str, dict[str, float]]:
@@ -44,7 +48,8 @@ def contact_links(g: nx.MultiDiGraph, policy: Policy) -> dict[str, dict[str, flo
 
 
 def warm_paths(g: nx.MultiDiGraph, target: str, d: Depths, policy: Policy,
-               links: dict[str, dict[str, float]] | None = None) -> list[WarmPath]:
+               links: dict[str, dict[str, float]] | None = None,
+               stance: dict[str, int] | None = None) -> list[WarmPath]:
     """The strongest warm paths to ``target``, strongest first.
 
     A warm path is rep → c1 → … → target with c1 ≠ target, where the rep (active)
@@ -64,6 +69,9 @@ def warm_paths(g: nx.MultiDiGraph, target: str, d: Depths, policy: Policy,
     policy : Policy
     links : dict, optional
         ``contact_links(g, policy)``, when the caller already has it.
+    stance : dict, optional
+        Contact id → stance (``graphcrm.analysis.depth.stances``; default: the
+        contacts' own), for ``through_opponents``.
 
     Returns
     -------
@@ -87,4 +95,6 @@ def warm_paths(g: nx.MultiDiGraph, target: str, d: Depths, policy: Policy,
                 if nxt not in path:
                     stack.append(((*path, nxt), product * s))
     best = heapq.nsmallest(policy.warm_paths_reported, found)
-    return [WarmPath(rep_id=r, via=list(via), strength=-neg) for neg, r, via in best]
+    stance = stances(g) if stance is None else stance
+    return [WarmPath(rep_id=r, via=list(via), strength=-neg,
+                     through_opponents=[c for c in via if stance.get(c, 0) < 0]) for neg, r, via in best]

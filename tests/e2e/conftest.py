@@ -134,7 +134,7 @@ class Seeds:
     def __init__(self, folder: Path = SEEDS):
         self.folder = folder
         for name in ("accounts", "units", "contacts", "reps", "account_team", "relationships", "influences",
-                     "bids", "bid_roles"):
+                     "bids", "bid_roles", "plans", "feedback"):
             with open(folder / f"{name}.csv", encoding="utf-8", newline="") as f:
                 setattr(self, name, list(csv.DictReader(f)))
         self.active_reps = {r["id"] for r in self.reps if r["active"] == "true"}
@@ -205,6 +205,19 @@ class Seeds:
 
     def team(self, rep_id: str) -> set[str]:
         return {t["account_id"] for t in self.account_team if t["rep_id"] == rep_id}
+
+    def cash_cows(self) -> set[str]:
+        """Accounts whose strategic fit is diverging (docs/design.md §3.31)."""
+        return {a["id"] for a in self.accounts if a["strategic_fit"] == "diverging"}
+
+    def plans_of(self, account_id: str, as_of: dt.date = AS_OF) -> set[str]:
+        """The plans of an account that exist as of the day (created on or before it)."""
+        return {p["id"] for p in self.plans if p["account_id"] == account_id
+                and dt.date.fromisoformat(p["created"]) <= as_of}
+
+    def open_high_complaints(self, account_id: str) -> set[str]:
+        return {f["id"] for f in self.feedback if f["account_id"] == account_id and f["kind"] == "complaint"
+                and f["severity"] == "high" and f["status"] != "closed"}
 
 
 @pytest.fixture(scope="session")

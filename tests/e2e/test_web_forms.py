@@ -338,4 +338,29 @@ def test_the_trend_charts_load_in_their_frame(ui, server):
         frame = next(f for f in page.frames if "/trend" in f.url)
         frame.wait_for_selector("svg")
         assert frame.locator("svg").count() >= 1, path
+
+
+def test_a_gap_action_becomes_a_plan_in_one_step(ui, server, seeds):
+    """acc-mzp: nobody knows c-mzp-007 温雅 any more (rep-ma-lin's depth 1 has gone stale): a general
+    gap; its "make this a plan" opens the plan form with the gap fixed; an owner and a due day make it a plan."""
+    page = _signed_in(ui, server.admin).page
+    ui.go("/ui/accounts/acc-mzp?as_of=2026-11-15")
+    before = page.locator("#plans tr").count()
+    assert before == 1 + len(seeds.plans_of("acc-mzp"))  # header + the plans created by 2026-11-15
+    assert "温雅" in page.locator("#gaps").inner_text()
+    page.locator("#gaps a.make-plan[href*='contact_id=c-mzp-007']").click()  # the link beside her gap
+    assert page.url.split("?")[0] == f"{ui.base}/ui/new/plans"
+    _pick(page, "owner_rep_id", "马琳", "rep-ma-lin")
+    page.fill("#in-due", "2027-01-31")
+    _save(page)
+    assert page.url.startswith(f"{ui.base}/ui/accounts/acc-mzp")
+    row = page.locator("#plans tr", has_text="马琳")
+    assert "depth 1" in row.inner_text() and "2027-01-31" in row.inner_text()
+    assert page.locator("#plans tr").count() == before + 1
+    page.click("#record-feedback")
+    page.select_option("#in-kind", "praise")
+    page.fill("#in-date", "2026-11-14")
+    page.fill("#in-summary", "很满意 (very pleased)")
+    _save(page)
+    assert "很满意" in page.locator("#feedback").inner_text()
     _clean(ui)

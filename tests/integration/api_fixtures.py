@@ -36,7 +36,7 @@ TEST_HOST = "testserver"
 
 SEED_COUNTS = {
     "accounts": 3, "units": 20, "contacts": 81, "reps": 13, "account_team": 15, "relationships": 141,
-    "influences": 79, "bids": 4, "bid_roles": 30, "activities": 28, "agreements": 6,
+    "influences": 79, "bids": 4, "bid_roles": 30, "activities": 28, "agreements": 6, "plans": 7, "feedback": 6,
 }
 
 

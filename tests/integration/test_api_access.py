@@ -23,7 +23,9 @@ from graphcrm.model import (
     Bid,
     BidRole,
     Contact,
+    Feedback,
     Influence,
+    Plan,
     Relationship,
     Rep,
     TeamMember,
@@ -123,6 +125,24 @@ MATRIX: list[tuple[str, str, Any, Any, Any, Any]] = [
     ("GET", "/bid-roles/{bid_id}/{contact_id}", 401, 200, 200, 200),
     ("PUT", "/bid-roles/{bid_id}/{contact_id}", 401, 200, 403, 200),
     ("DELETE", "/bid-roles/{bid_id}/{contact_id}", 401, 204, 403, 204),
+    ("GET", "/plans", 401, 200, 200, 200),
+    ("GET", "/plans/{id}", 401, 200, 200, 200),
+    ("POST", "/plans", 401, 201, 403, 201),
+    ("PUT", "/plans/{id}", 401, 200, 403, 200),
+    ("DELETE", "/plans/{id}", 401, 204, 403, 204),
+    ("GET", "/feedback", 401, 200, 200, 200),
+    ("GET", "/feedback/{id}", 401, 200, 200, 200),
+    ("POST", "/feedback", 401, 201, 403, 201),
+    ("PUT", "/feedback/{id}", 401, 200, 403, 200),
+    ("DELETE", "/feedback/{id}", 401, 204, 403, 204),
+    ("GET", "/reps/{id}/handover", 401, 200, 200, 200),
+    ("GET", "/portfolio/plans", 401, 200, 200, 200),
+    ("GET", "/accounts/{id}/plans", 401, 200, 200, 200),
+    ("POST", "/accounts/{id}/gap-plans", 401, 201, 403, 201),
+    ("GET", "/portfolio/cadence", 401, 200, 200, 200),
+    ("GET", "/portfolio/completeness", 401, 200, 200, 200),
+    ("GET", "/accounts/{id}/completeness", 401, 200, 200, 200),
+    ("GET", "/portfolio/measures", 401, 200, 200, 200),
     ("GET", "/bids/{id}/coverage", 401, 200, 200, 200),
     ("GET", "/accounts/{id}/gaps", 401, 200, 200, 200),
     ("GET", "/accounts/{id}/influence", 401, 200, 200, 200),
@@ -189,6 +209,7 @@ OWN = {
     "bids": "bid-mzp-terminal-wifi-2026", "activities": "act-0026", "agreements": "agr-mzp-fw-2026",
     "team-members": "acc-mzp/rep-feng-bo", "relationships": "rep-feng-bo/c-mzp-001",
     "influences": "c-mzp-002/c-mzp-001", "bid-roles": "bid-mzp-terminal-wifi-2026/c-mzp-001",
+    "plans": "plan-mzp-vp-stance", "feedback": "fb-mzp-wifi",
 }
 ANALYSES = {
     "/bids/{id}/coverage": "/bids/bid-mzp-terminal-wifi-2026/coverage",
@@ -221,13 +242,20 @@ ANALYSES = {
     "/portfolio/trend": "/portfolio/trend",
     "/results": "/results",
     "/digest": "/digest",
+    "/reps/{id}/handover": f"/reps/{MEMBER_REP}/handover",
+    "/portfolio/plans": "/portfolio/plans",
+    "/accounts/{id}/plans": "/accounts/acc-mzp/plans",
+    "/portfolio/cadence": "/portfolio/cadence",
+    "/portfolio/completeness": "/portfolio/completeness",
+    "/accounts/{id}/completeness": "/accounts/acc-mzp/completeness",
+    "/portfolio/measures": "/portfolio/measures",
 }
 QUERY = {"/changes": {"since": dt.date.today().isoformat()}}
 """Parameters a route needs besides as_of (the store's history begins today: changes since today)."""
 MODELS = {
     "accounts": Account, "units": Unit, "contacts": Contact, "reps": Rep, "bids": Bid, "activities": Activity,
     "agreements": Agreement, "team-members": TeamMember, "relationships": Relationship,
-    "influences": Influence, "bid-roles": BidRole,
+    "influences": Influence, "bid-roles": BidRole, "plans": Plan, "feedback": Feedback,
 }
 # A change per resource, so that a refused PUT can be seen to have changed nothing.
 TWEAK = {
@@ -236,6 +264,7 @@ TWEAK = {
     "bids": ("value", 8700000), "activities": ("summary", "tweaked summary"),
     "agreements": ("expires", "2027-06-30"), "team-members": ("role", "lead account_manager"),
     "relationships": ("depth", 2), "influences": ("strength", 0.75), "bid-roles": ("stance", 1),
+    "plans": ("due", "2027-02-28"), "feedback": ("summary", "tweaked summary"),
 }
 
 
@@ -293,6 +322,9 @@ def _throwaway(store, prefix: str, tag: str):
         "relationships": [c, Relationship(rep_id="rep-ma-lin", contact_id=c.id, depth=1)],
         "influences": [c, Influence(source_id=c.id, target_id="c-mzp-001", strength=0.3)],
         "bid-roles": [c, BidRole(bid_id="bid-mzp-terminal-wifi-2026", contact_id=c.id, role="user")],
+        "plans": [Plan(id=f"plan-tmp-{tag}", account_id=MEMBER_ACCOUNT, layer="key", owner_rep_id=MEMBER_REP,
+                       goal="agreement", target="framework", created="2026-01-05", due="2026-02-05")],
+        "feedback": [Feedback(id=f"fb-tmp-{tag}", account_id=MEMBER_ACCOUNT, date="2026-01-05", kind="praise")],
     }[prefix]
     store.upsert(made)
     target = [r for r in made if isinstance(r, MODELS[prefix])][-1]
@@ -342,6 +374,8 @@ def _cell(env, wenv, method: str, route: str, role: str):
         return env.call(role, "GET", _own_path(route), params=params, follow_redirects=False)
     if method in ("PUT", "PATCH"):
         return _put_cell(wenv, route, role, method)
+    if route == "/accounts/{id}/gap-plans":
+        return _gap_plan_cell(wenv, role)
     if method == "POST" and _resource(route) in NEW:
         return _post_cell(wenv, route, role)
     if route == "/keys/{id}":
@@ -401,6 +435,9 @@ NEW = {
     "bids": {"account_id": MEMBER_ACCOUNT, "name": "Posted", "stage": "lead"},
     "activities": {"date": "2026-01-05", "kind": "call", "account_id": MEMBER_ACCOUNT},
     "agreements": {"account_id": MEMBER_ACCOUNT, "kind": "framework"},
+    "plans": {"account_id": MEMBER_ACCOUNT, "layer": "general", "owner_rep_id": MEMBER_REP, "goal": "activity",
+              "target": "visit", "created": "2026-01-05", "due": "2026-02-05"},
+    "feedback": {"account_id": MEMBER_ACCOUNT, "date": "2026-01-05", "kind": "request"},
 }
 """A record of each kind to create with POST (the server assigns its id)."""
 
@@ -418,6 +455,17 @@ def _post_cell(wenv, route: str, role: str):
         assert response.headers["location"] == f"/{prefix}/{made['id']}"
         assert wenv.admin("GET", response.headers["location"]).json() == made
         wenv.store.delete(model, made["id"])
+    return response
+
+
+def _gap_plan_cell(wenv, role: str):
+    """Make acc-mzp's gap "nobody knows c-mzp-007" (rep-ma-lin's depth 1 there has gone stale) a plan."""
+    before = wenv.store.counts()["plans"]
+    body = {"kind": "unknown_contact", "subject_id": "c-mzp-007", "owner_rep_id": MEMBER_REP, "due": "2027-01-31"}
+    response = wenv.call(role, "POST", f"/accounts/{MEMBER_ACCOUNT}/gap-plans", json=body, params={"as_of": AS_OF})
+    assert wenv.store.counts()["plans"] == before + (response.status_code == 201)
+    if response.status_code == 201:
+        wenv.store.delete(Plan, response.json()["id"])
     return response
 
 

@@ -212,6 +212,7 @@ def test_invalid_bodies_are_422_with_the_field(env, path, body, field):
 @pytest.mark.parametrize("prefix, total", [
     ("accounts", 3), ("units", 20), ("contacts", 81), ("reps", 13), ("bids", 4), ("activities", 28),
     ("agreements", 6), ("team-members", 15), ("relationships", 141), ("influences", 79), ("bid-roles", 30),
+    ("plans", 7), ("feedback", 6),
 ])
 def test_lists_paginate(ro, prefix, total):
     everything = ro.admin("GET", f"/{prefix}", params={"limit": 500}).json()
@@ -461,7 +462,8 @@ def test_coverage_has_the_cli_json_keys_and_the_planted_problems(ro):
             _keys(path, "rep_id", "via", "strength")
     flags = {f["flag"]: f["contact_ids"] for f in report["red_flags"]}
     assert flags == {"uncovered_key_contact": ["c-jnm-003", "c-jnm-031"], "opponent": ["c-jnm-021"],
-                     "stale_key_relationship": ["c-jnm-031"]}
+                     "stale_key_relationship": ["c-jnm-031"], "overdue_plan": ["c-jnm-003", "c-jnm-031"],
+                     "open_complaint": ["c-jnm-031"]}  # seeds/README.md, "The management loop"
     assert report["bus_factor"] == 2
     assert sorted(u["contact_id"] for u in report["uncovered"]) == ["c-jnm-003", "c-jnm-031"]
     cfo = next(u for u in report["uncovered"] if u["contact_id"] == "c-jnm-003")

@@ -89,12 +89,13 @@ def same_problem(a, b, a_id: str, b_id: str) -> None:
 # --- H1: moves that leave references across accounts ------------------------------------
 
 # What refers to c-jnm-014 in acc-jnm (seeds/): two bid roles, three influences into it,
-# five out of it (they would move with it), two reporting lines, two activities.
+# five out of it (they would move with it), two reporting lines, two activities, one feedback.
 LEFT_BEHIND = [
     *(f"would leave {r}" for r in (
         "bid_role 'bid-jnm-5g-core-2026/c-jnm-014'", "bid_role 'bid-jnm-ipran-2025/c-jnm-014'",
         "influence 'c-jnm-002/c-jnm-014'", "influence 'c-jnm-015/c-jnm-014'", "influence 'c-jnm-009/c-jnm-014'",
-        "contact 'c-jnm-015'", "contact 'c-jnm-020'", "activity 'act-0001'", "activity 'act-0017'")),
+        "contact 'c-jnm-015'", "contact 'c-jnm-020'", "activity 'act-0001'", "activity 'act-0017'",
+        "feedback 'fb-jnm-np-docs'")),
     *(f"would take influence 'c-jnm-014/{t}' along" for t in ("c-jnm-002", "c-jnm-016", "c-jnm-017", "c-jnm-020",
                                                                "c-jnm-021")),
 ]

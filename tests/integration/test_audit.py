@@ -331,10 +331,11 @@ def test_cli_load_records_the_os_user_and_audit_shows_it(tmp_path, seeds_dir):
     assert {(e["via"], e["action"], e["account_id"]) for e in page["data"]} == {("cli load", "create", "acc-mzp")}
     assert all(e["actor"].startswith("os:") and e["at"].endswith("Z") for e in page["data"])
     table = runner.invoke(app, ["--db", db, "audit", "--since", "2000-01-01", "--limit", "2"])
-    assert table.exit_code == 0 and "cli load" in table.stdout and "2 of 420" in table.stdout
+    # one entry per seed row: 420 before issue 15, plus 7 plans and 6 feedback records
+    assert table.exit_code == 0 and "cli load" in table.stdout and "2 of 433" in table.stdout
     bad = runner.invoke(app, ["--db", db, "audit", "--since", "last week"])
     assert bad.exit_code == 2 and "--since" in bad.output and "Traceback" not in bad.output
-    older = runner.invoke(app, ["--db", db, "audit", "--json", "--via", "cli load", "--offset", "419"])
+    older = runner.invoke(app, ["--db", db, "audit", "--json", "--via", "cli load", "--offset", "432"])
     assert [e["key"] for e in json.loads(older.stdout)["data"]] == [entries_of(tmp_path)[0].key]
     # the demo rebuilds its store from nothing: it refuses a store whose trail it did not write
     demo = runner.invoke(app, ["--db", db, "demo"])

@@ -75,7 +75,8 @@ def test_serve_answers_with_a_key_and_refuses_without(db):
         r = httpx.get(coverage, headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200
         assert {f["flag"] for f in r.json()["red_flags"]} == {"uncovered_key_contact", "opponent",
-                                                             "stale_key_relationship"}
+                                                             "stale_key_relationship", "overdue_plan",
+                                                             "open_complaint"}
         # the server holds the store: a second process gets a clear message
         second = run("--db", db, "risks")
         assert second.returncode == 1 and "in use by another process" in second.stderr

@@ -21,7 +21,7 @@ from graphcrm.cli import app
 DESIGN_COLUMNS = {
     "accounts.csv": ["id", "name", "tier", "industry", "parent_id", "strategic_fit", "annual_revenue"],
     "units.csv": ["id", "account_id", "name", "kind", "parent_unit_id", "region"],
-    "contacts.csv": ["id", "account_id", "unit_id", "name", "title", "level", "reports_to", "email"],
+    "contacts.csv": ["id", "account_id", "unit_id", "name", "title", "level", "reports_to", "email", "stance"],
     "reps.csv": ["id", "name", "role", "level", "active", "email"],
     "account_team.csv": ["account_id", "rep_id", "role"],
     "relationships.csv": ["rep_id", "contact_id", "depth", "last_contact", "since"],
@@ -30,6 +30,9 @@ DESIGN_COLUMNS = {
     "bid_roles.csv": ["bid_id", "contact_id", "role", "influence", "stance"],
     "activities.csv": ["id", "date", "kind", "account_id", "bid_id", "rep_ids", "contact_ids", "summary"],
     "agreements.csv": ["id", "account_id", "kind", "signed", "expires"],
+    "plans.csv": ["id", "account_id", "layer", "contact_id", "unit_id", "owner_rep_id", "goal", "target", "created",
+                  "due"],
+    "feedback.csv": ["id", "account_id", "contact_id", "date", "kind", "severity", "status", "closed", "summary"],
 }
 
 # Awkward values next to the seeds: a multi-line summary with quotes and commas,
@@ -38,8 +41,8 @@ EXTRA = {
     "accounts.csv": [["acc-x", "x'}) DETACH DELETE n //", "C", "", "", "diverging", "0.1"],
                      ["acc-y", "Ÿ \"quoted\", {braced} 🚀", "B", "ports", "acc-x", "", "1234567.25"]],
     "units.csv": [["u-x", "acc-x", "総部, HQ", "hq", "", ""]],
-    "contacts.csv": [["cx-1", "acc-x", "u-x", "Zoë 👩‍💼", "CTO; \"acting\"", "executive", "", "zoe@x.example"],
-                     ["cx-2", "acc-x", "", "李四", "", "", "cx-1", ""]],
+    "contacts.csv": [["cx-1", "acc-x", "u-x", "Zoë 👩‍💼", "CTO; \"acting\"", "executive", "", "zoe@x.example", "-2"],
+                     ["cx-2", "acc-x", "", "李四", "", "", "cx-1", "", ""]],
     "reps.csv": [["rx-1", "Rex", "other", "staff", "false", ""]],
     "relationships.csv": [["rx-1", "cx-1", "0", "", ""]],
     "influences.csv": [["cx-2", "cx-1", "0.333", ""]],
@@ -48,6 +51,9 @@ EXTRA = {
     "activities.csv": [["ax-1", "2024-02-29", "other", "acc-x", "bx-1", "rx-1", "cx-1;cx-2",
                         "line one, with \"quotes\"\nline two 🚀"]],
     "agreements.csv": [["gx-1", "acc-x", "framework", "", "2030-01-01"]],
+    "plans.csv": [["px-1", "acc-x", "general", "", "u-x", "rx-1", "activity", "site_visit", "2024-02-29", "2024-03-01"]],
+    "feedback.csv": [["fx-1", "acc-x", "cx-2", "2024-02-29", "complaint", "", "closed", "2024-03-01",
+                      "\"slow\", then\nfixed 🚀"]],
 }
 
 

@@ -35,7 +35,7 @@ FILES = [t.FILE for t in RECORD_TYPES]
 HEADERS = {  # docs/design.md §4, written out
     "accounts.csv": "id,name,tier,industry,parent_id,strategic_fit,annual_revenue",
     "units.csv": "id,account_id,name,kind,parent_unit_id,region",
-    "contacts.csv": "id,account_id,unit_id,name,title,level,reports_to,email",
+    "contacts.csv": "id,account_id,unit_id,name,title,level,reports_to,email,stance",
     "reps.csv": "id,name,role,level,active,email",
     "account_team.csv": "account_id,rep_id,role",
     "relationships.csv": "rep_id,contact_id,depth,last_contact,since",
@@ -44,6 +44,8 @@ HEADERS = {  # docs/design.md §4, written out
     "bid_roles.csv": "bid_id,contact_id,role,influence,stance",
     "activities.csv": "id,date,kind,account_id,bid_id,rep_ids,contact_ids,summary",
     "agreements.csv": "id,account_id,kind,signed,expires",
+    "plans.csv": "id,account_id,layer,contact_id,unit_id,owner_rep_id,goal,target,created,due",
+    "feedback.csv": "id,account_id,contact_id,date,kind,severity,status,closed,summary",
 }
 AS_OF = dt.date(2026, 11, 15)  # the documented default snapshot day
 STALE_AFTER = 180              # Policy's default stale_after_days (docs/design.md §3)

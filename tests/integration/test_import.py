@@ -28,7 +28,7 @@ from graphcrm.store import open_store
 GRAPHCRM = Path(sys.executable).parent / "graphcrm"
 IMPORT_FILES = (
     "accounts.csv", "units.csv", "contacts.csv", "reps.csv", "account_team.csv", "relationships.csv",
-    "influences.csv", "bids.csv", "bid_roles.csv", "activities.csv", "agreements.csv",
+    "influences.csv", "bids.csv", "bid_roles.csv", "activities.csv", "agreements.csv", "plans.csv", "feedback.csv",
 )
 EMPTY = {f.removesuffix(".csv"): 0 for f in IMPORT_FILES}
 

@@ -62,6 +62,8 @@ def account_slice(data: Dataset, account_id: str) -> Dataset:
         bid_roles=[r for r in data.bid_roles if r.bid_id in bid_ids],
         activities=activities,
         agreements=[a for a in data.agreements if a.account_id == account_id],
+        plans=[p for p in data.plans if p.account_id == account_id],
+        feedback=[f for f in data.feedback if f.account_id == account_id],
     )
 
 
@@ -109,6 +111,8 @@ def test_check_matches_the_readme(seeded):
         "uncovered_key_contact": ["c-jnm-003", "c-jnm-031"],
         "opponent": ["c-jnm-021"],
         "stale_key_relationship": ["c-jnm-031"],
+        "overdue_plan": ["c-jnm-003", "c-jnm-031"],  # seeds/README.md, "The management loop"
+        "open_complaint": ["c-jnm-031"],
     }
     assert sorted(u.contact_id for u in r.uncovered) == ["c-jnm-003", "c-jnm-031"]
     assert r.bus_factor == 2
@@ -137,15 +141,17 @@ def test_account_gaps_match_the_readme(seeded):
     assert sorted((g.subject_id, g.best_depth, g.required_depth) for g in jnm.key.gaps) == [
         ("c-jnm-003", 2, 3), ("c-jnm-031", 2, 3)]
     assert jnm.general.dark_units == ["unit-jnm-yz-baisha"]
-    assert jnm.general.contacts_covered_share == pytest.approx(35 / 43, abs=1e-3)
+    # general: the 53 contacts that are not among the 7 key ones; 45 have best ≥ 1 (seeds/README.md)
+    assert jnm.general.contacts_covered_share == pytest.approx(45 / 53, abs=1e-3)
     assert (jnm.organisational.required, jnm.organisational.score) == (True, 1.0)
 
     jnpg = services.account_gaps(seeded, "acc-jnpg", AS_OF, POLICY).layers
     assert (jnpg.key.score, jnpg.general.score, jnpg.organisational.score) == (1.0, 1.0, 1.0)
     assert jnpg.general.dark_units == []
 
-    mzp = services.account_gaps(seeded, "acc-mzp", AS_OF, POLICY).layers
-    assert (mzp.organisational.required, mzp.organisational.score) == (False, None)
+    mzp = services.account_gaps(seeded, "acc-mzp", AS_OF, POLICY)
+    assert (mzp.layers.organisational.required, mzp.layers.organisational.score) == (False, None)
+    assert mzp.cash_cow is True  # strategic_fit diverging
 
 
 def _influence_rows(report):

@@ -51,7 +51,7 @@ def test_apply_then_counts(any_store):
     assert any_store.counts() == {
         "accounts": 2, "units": 2, "contacts": 3, "reps": 2, "account_team": 2,
         "relationships": 3, "influences": 1, "bids": 1, "bid_roles": 2, "activities": 1,
-        "agreements": 1,
+        "agreements": 1, "plans": 0, "feedback": 0,
     }
 
 

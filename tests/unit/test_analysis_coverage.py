@@ -38,7 +38,7 @@ def role(contact: str, name: str, influence: str | None = None, stance: int | No
     return BidRole(bid_id="b1", contact_id=contact, role=name, influence=influence, stance=stance)
 
 
-def make_graph(*, roles, knows=(), contacts=None, reps=(), influences=()):
+def make_graph(*, roles, knows=(), contacts=None, reps=(), influences=(), plans=(), feedback=(), stage="tender"):
     """Account a1 with open bid b1; contacts default to one per role."""
     contacts = [person(r.contact_id) for r in roles] if contacts is None else contacts
     reps = list(reps)
@@ -50,7 +50,8 @@ def make_graph(*, roles, knows=(), contacts=None, reps=(), influences=()):
     data = Dataset(
         accounts=[Account(id="a1", name="Acme", tier="B")], contacts=list(contacts), reps=reps,
         relationships=list(knows), influences=list(influences),
-        bids=[Bid(id="b1", account_id="a1", name="Core network", stage="tender")], bid_roles=list(roles),
+        bids=[Bid(id="b1", account_id="a1", name="Core network", stage=stage)], bid_roles=list(roles),
+        plans=list(plans), feedback=list(feedback),
     )
     return build_graph(data, "a1")
 
@@ -123,7 +124,9 @@ class TestFullCheck:
             "stale_key_relationship": ["ap"],  # raw 3 ≥ 3, effective 2 < 3
             "single_threaded": ["dm"],
         }  # missing_role does not fire: both decision_maker and approver are there
-        assert [f.flag for f in r.red_flags] == [f for f in RED_FLAGS if f != "missing_role"]
+        # no plans and no feedback: overdue_plan and open_complaint do not fire either
+        assert [f.flag for f in r.red_flags] == [
+            f for f in RED_FLAGS if f not in ("missing_role", "overdue_plan", "open_complaint")]
         assert all(f.detail for f in r.red_flags)
 
     def test_gaps_are_about_the_bids_key_contacts(self):
@@ -336,3 +339,59 @@ class TestErrors:
     def test_a_contact_id_is_not_a_bid(self):
         with pytest.raises(NotFound):
             coverage_check(scenario(), "dm", AS_OF, P)
+
+
+# --- issue 15: a contact's own stance, overdue plans, open complaints, paths through opponents ----
+
+
+class TestIssue15:
+    def test_the_role_stance_wins_else_the_contacts_own(self):
+        from graphcrm.model import Contact
+
+        contacts = [Contact(id="dm", account_id="a1", name="DM", stance=-1),
+                    Contact(id="ap", account_id="a1", name="AP", stance=-2)]
+        roles = [BidRole(bid_id="b1", contact_id="dm", role="decision_maker", stance=1),   # role: +1
+                 BidRole(bid_id="b1", contact_id="ap", role="approver")]                   # own: −2
+        r = coverage_check(make_graph(roles=roles, contacts=contacts), "b1", AS_OF, P)
+        assert {m.contact_id: m.stance for m in r.decision_chain} == {"dm": 1, "ap": -2}
+        assert flags(r)["opponent"] == ["ap"] and "unknown_stance" not in flags(r)
+
+    def overdue(self, due, stage="tender"):
+        from graphcrm.model import Plan
+
+        plan = Plan(id="p", account_id="a1", layer="key", contact_id="dm", owner_rep_id="r1", goal="depth",
+                    target="3", created=AS_OF - dt.timedelta(days=60), due=due)
+        roles = [BidRole(bid_id="b1", contact_id="dm", role="decision_maker", stance=2)]
+        return flags(coverage_check(make_graph(roles=roles, knows=[knows("r1", "dm", 1)], plans=[plan],
+                                               stage=stage), "b1", AS_OF, P))
+
+    def test_overdue_plan_on_a_key_contact(self):
+        # dm at depth 1 < target 3: not done; due yesterday → overdue → flagged; due today → open → not
+        assert self.overdue(AS_OF - dt.timedelta(days=1))["overdue_plan"] == ["dm"]
+        assert "overdue_plan" not in self.overdue(AS_OF)
+        assert "overdue_plan" not in self.overdue(AS_OF - dt.timedelta(days=1), stage="won")  # not an open bid
+
+    def test_open_high_complaint_flags_the_bid(self):
+        from graphcrm.model import Feedback
+
+        roles = [BidRole(bid_id="b1", contact_id="dm", role="decision_maker", stance=2)]
+        f = [Feedback(id="f1", account_id="a1", contact_id="dm", date=AS_OF, kind="complaint", severity="high"),
+             Feedback(id="f2", account_id="a1", date=AS_OF, kind="complaint", severity="medium")]
+        assert flags(coverage_check(make_graph(roles=roles, feedback=f), "b1", AS_OF, P))["open_complaint"] == ["dm"]
+        closed = [f[0].model_copy(update={"status": "closed", "closed": AS_OF}), f[1]]
+        assert "open_complaint" not in flags(coverage_check(make_graph(roles=roles, feedback=closed), "b1", AS_OF, P))
+
+    def test_warm_paths_through_an_opponent_are_marked_not_reranked(self):
+        from graphcrm.model import Contact, Influence
+
+        # ap is uncovered; r1 → op (3) → ap (0.9): 0.75 × 0.9 = 0.675, op is an opponent (own −2);
+        # r2 → fr (2) → ap (0.9): 0.5 × 0.9 = 0.45. The stronger path stays first.
+        contacts = [Contact(id="ap", account_id="a1", name="AP"), Contact(id="op", account_id="a1", name="OP", stance=-2),
+                    Contact(id="fr", account_id="a1", name="FR", stance=1)]
+        roles = [BidRole(bid_id="b1", contact_id="ap", role="approver", stance=0)]
+        g = make_graph(roles=roles, contacts=contacts, knows=[knows("r1", "op", 3), knows("r2", "fr", 2)],
+                       influences=[Influence(source_id="op", target_id="ap", strength=0.9),
+                                   Influence(source_id="fr", target_id="ap", strength=0.9)])
+        (u,) = coverage_check(g, "b1", AS_OF, P).uncovered
+        assert [(p.rep_id, p.via, p.strength, p.through_opponents) for p in u.warm_paths] == [
+            ("r1", ["op", "ap"], pytest.approx(0.675), ["op"]), ("r2", ["fr", "ap"], pytest.approx(0.45), [])]

@@ -161,3 +161,71 @@ class TestUnknownIds:
 
     def test_a_contact_id_is_not_a_rep(self):
         assert account_impact(account(), "e1", AS_OF, P) is None
+
+
+# --- successors and handover (issue 15) ----------------------------------------------------------
+
+
+def team_graph(knows_, team=("x", "y", "z"), contacts=None, influences=(), reps=None):
+    from graphcrm.model import Influence, TeamMember
+
+    reps = reps or [Rep(id=r, name=r) for r in ("x", "y", "z", "out")]
+    data = Dataset(
+        accounts=[Account(id="a1", name="A", tier="S")],
+        contacts=contacts or [person("k1", "executive"), person("k2", "executive"), person("c1", "staff"),
+                              person("c2", "staff")],
+        reps=reps, relationships=list(knows_), influences=list(influences),
+        account_team=[TeamMember(account_id="a1", rep_id=r) for r in team],
+    )
+    return build_graph(data, "a1")
+
+
+class TestSuccessor:
+    def heirs(self, g, contacts):
+        from graphcrm.analysis.departure import successors
+        from graphcrm.analysis.depth import depths
+
+        return successors(g, depths(g, AS_OF, P), "x", contacts, P)
+
+    def test_deepest_team_rep_other_than_the_leaver(self):
+        # c1: x 4 (leaver), y 2, z 3 → z; "out" knows c1 at 4 but is not on the team
+        g = team_graph([knows("x", "c1", 4), knows("y", "c1", 2), knows("z", "c1", 3), knows("out", "c1", 4)])
+        assert self.heirs(g, ["c1"]) == {"c1": "z"}
+
+    def test_effective_depth_decides(self):
+        # z: 3 − 1 (200 days) = 2 = y's 2 → tie on depth; neither covers a key contact → by id: y
+        g = team_graph([knows("x", "c1", 4), knows("y", "c1", 2), knows("z", "c1", 3, 200)])
+        assert self.heirs(g, ["c1"]) == {"c1": "y"}
+
+    def test_ties_go_to_more_key_contacts_covered(self):
+        # y and z both at 2 to c1; z covers key contact k1 at 3, y none → z despite the id order
+        g = team_graph([knows("x", "c1", 4), knows("y", "c1", 2), knows("z", "c1", 2), knows("z", "k1", 3)])
+        assert self.heirs(g, ["c1"]) == {"c1": "z"}
+
+    def test_inactive_team_rep_is_no_successor(self):
+        reps = [Rep(id="x", name="x"), Rep(id="y", name="y", active=False), Rep(id="z", name="z")]
+        g = team_graph([knows("x", "c1", 4), knows("y", "c1", 4), knows("z", "c1", 1)], reps=reps)
+        assert self.heirs(g, ["c1"]) == {"c1": "z"}
+
+    def test_nobody_knows_then_strongest_warm_path(self):
+        from graphcrm.model import Influence
+
+        # nobody of the team but x knows c2. Warm paths: y → k1 (3) → c2 (0.9): 0.75 × 0.9 = 0.675;
+        # z → k2 (4) → c2 (0.5): 1.0 × 0.5 = 0.5 → y
+        g = team_graph([knows("x", "c2", 3), knows("y", "k1", 3), knows("z", "k2", 4)],
+                       influences=[Influence(source_id="k1", target_id="c2", strength=0.9),
+                                   Influence(source_id="k2", target_id="c2", strength=0.5)])
+        assert self.heirs(g, ["c2"]) == {"c2": "y"}
+
+    def test_no_way_in_means_none(self):
+        g = team_graph([knows("x", "c2", 3), knows("out", "c2", 4)])  # only x and a rep off the team
+        assert self.heirs(g, ["c2"]) == {"c2": None}
+
+    def test_handover_lists_every_relationship_with_its_successor(self):
+        from graphcrm.analysis.departure import handover_account
+
+        g = team_graph([knows("x", "c1", 4), knows("x", "c2", 2, 400), knows("z", "c1", 3)])
+        h = handover_account(g, "x", AS_OF, P)
+        # c1: x at 4 (z its successor); c2: x at 2 − 2 (400 days) = 0, nobody else → none
+        assert [(c.contact_id, c.depth, c.successor_id) for c in h.contacts] == [("c1", 4, "z"), ("c2", 0, None)]
+        assert h.contacts[1].last_contact == ago(400) and h.open_bids == []

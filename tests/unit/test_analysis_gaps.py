@@ -18,7 +18,7 @@ from graphcrm.analysis.gaps import gaps
 from graphcrm.errors import NotFound
 from graphcrm.graph import build_graph
 from graphcrm.model import (
-    Account, Agreement, Bid, BidRole, Contact, Dataset, Relationship, Rep, Unit,
+    Account, Activity, Agreement, Bid, BidRole, Contact, Dataset, Relationship, Rep, Unit,
 )
 from graphcrm.policy import Policy
 
@@ -46,7 +46,8 @@ def agreement(kind: str, signed=dt.date(2025, 1, 1), expires=dt.date(2027, 1, 1)
     return Agreement(id=id, account_id="a1", kind=kind, signed=signed, expires=expires)
 
 
-def make_graph(*, tier="S", units=(), contacts=(), reps=(), knows=(), bids=(), roles=(), agreements=()):
+def make_graph(*, tier="S", units=(), contacts=(), reps=(), knows=(), bids=(), roles=(), agreements=(), activities=(),
+               fit=None):
     reps = list(reps)
     have = {r.id for r in reps}
     for k in knows:
@@ -54,9 +55,9 @@ def make_graph(*, tier="S", units=(), contacts=(), reps=(), knows=(), bids=(), r
             reps.append(Rep(id=k.rep_id, name=f"Rep {k.rep_id}"))
             have.add(k.rep_id)
     data = Dataset(
-        accounts=[Account(id="a1", name="Acme", tier=tier)], units=list(units), contacts=list(contacts),
-        reps=reps, relationships=list(knows), bids=list(bids), bid_roles=list(roles),
-        agreements=list(agreements),
+        accounts=[Account(id="a1", name="Acme", tier=tier, strategic_fit=fit)], units=list(units),
+        contacts=list(contacts), reps=reps, relationships=list(knows), bids=list(bids), bid_roles=list(roles),
+        agreements=list(agreements), activities=list(activities),
     )
     return build_graph(data, "a1")
 
@@ -148,7 +149,9 @@ class TestGeneralLayer:
         assert general.dark_units == ["br", "d2"]
         assert general.units_lit_share == pytest.approx(0.5)
         assert general.score == pytest.approx(0.55)  # (0.6 + 0.5) / 2
-        assert [(x.kind, x.subject_id) for x in general.gaps] == [("dark_unit", "br"), ("dark_unit", "d2")]
+        # then the people nobody knows (best 0): s1 (decayed to 0), s2
+        assert [(x.kind, x.subject_id) for x in general.gaps] == [
+            ("dark_unit", "br"), ("dark_unit", "d2"), ("unknown_contact", "s1"), ("unknown_contact", "s2")]
         assert "branch" in general.gaps[0].action and "department" in general.gaps[1].action
 
     def test_account_with_no_units(self):
@@ -170,10 +173,18 @@ class TestGeneralLayer:
         assert general.score == pytest.approx(0.5)
 
     def test_no_general_contacts_and_no_units(self):
-        g = make_graph(tier="B", contacts=[person("e1", "executive"), person("n", None)])
+        g = make_graph(tier="B", contacts=[person("e1", "executive")])
         general = gaps(g, AS_OF, P).layers.general
-        # no middle/staff contacts (executive and level-less ones are not) → 1.0; no units → 1.0
+        # the only contact is key (an executive) → no general contacts → 1.0; no units → 1.0
         assert (general.contacts_covered_share, general.units_lit_share, general.score) == (1.0, 1.0, 1.0)
+
+    def test_every_non_key_contact_counts_whatever_its_level(self):
+        g = make_graph(tier="B", contacts=[person("e1", "executive"), person("n", None), person("s", "senior")],
+                       knows=[knows("r1", "s", 1)])
+        general = gaps(g, AS_OF, P).layers.general
+        # e1 is key; n (level unknown) and s (senior) are general: s reached, n not → 1/2; no units → 1.0
+        assert (general.contacts_covered_share, general.score) == (0.5, 0.75)
+        assert [(x.kind, x.subject_id, x.best_depth) for x in general.gaps] == [("unknown_contact", "n", 0)]
 
     def test_unit_lit_only_by_inactive_rep_is_dark(self):
         g = make_graph(tier="B", units=[unit("d1", "department")], contacts=[person("s1", "staff", "d1")],
@@ -204,18 +215,24 @@ class TestGeneralLayer:
 # --- organisational layer ---------------------------------------------------------------------
 
 
+ORG_VISIT = Activity(id="sa", date=AS_OF - dt.timedelta(days=30), kind="strategy_alignment", account_id="a1")
+"""A strategy alignment 30 days before the day: the fourth criterion met."""
+
+
 def org_graph(*, tier="S", exec_rep_level="executive", exec_rep_active=True, exec_depth=2, exec_days=0,
-              agreements=None, team=("r2", "r3"), extra_knows=(), extra_reps=()):
+              agreements=None, team=("r2", "r3"), extra_knows=(), extra_reps=(), activities=(ORG_VISIT,), fit=None):
     """Base: every criterion met.
 
     e1 (executive) known by rx (executive rep) at 2; m1 known by r2, r3 at 2 →
-    team {rx, r2, r3} = 3; an unexpired strategic_cooperation agreement.
+    team {rx, r2, r3} = 3; an unexpired strategic_cooperation agreement; a
+    strategy alignment within 365 days.
     """
     reps = [Rep(id="rx", name="Rep rx", level=exec_rep_level, active=exec_rep_active), *extra_reps]
     rels = [knows("rx", "e1", exec_depth, exec_days), *(knows(r, "m1", 2) for r in team), *extra_knows]
     return make_graph(
         tier=tier, contacts=[person("e1", "executive"), person("m1", "middle")], reps=reps, knows=rels,
         agreements=[agreement("strategic_cooperation")] if agreements is None else agreements,
+        activities=activities, fit=fit,
     )
 
 
@@ -238,15 +255,15 @@ class TestOrganisationalLayer:
 
     def test_executive_not_met_by_a_non_executive_rep(self):
         layer = org(org_graph(exec_rep_level="senior"))
-        # 2 of 3 met (agreement, team of 3 with rx)
-        assert layer.score == pytest.approx(2 / 3, abs=1e-4)
+        # 3 of 4 met (agreement, team of 3 with rx, the strategy alignment)
+        assert layer.score == pytest.approx(3 / 4, abs=1e-4)
         assert [(x.kind, x.subject_id) for x in layer.gaps] == [("executive_counterpart", "e1")]
 
     def test_executive_not_met_when_stale(self):
         # rx: 2 − 1 (181 days) = 1 < 2; r4 keeps the team at 3 (r2, r3, r4)
         layer = org(org_graph(exec_days=181, team=("r2", "r3", "r4")))
         assert [(x.kind, x.subject_id) for x in layer.gaps] == [("executive_counterpart", "e1")]
-        assert layer.score == pytest.approx(2 / 3, abs=1e-4)
+        assert layer.score == pytest.approx(3 / 4, abs=1e-4)
 
     def test_executive_met_at_180_days(self):
         assert org(org_graph(exec_days=180)).score == 1.0  # no decay at exactly 180
@@ -254,24 +271,24 @@ class TestOrganisationalLayer:
     def test_executive_not_met_by_an_inactive_rep(self):
         layer = org(org_graph(exec_rep_active=False, team=("r2", "r3", "r4")))
         assert [x.kind for x in layer.gaps] == ["executive_counterpart"]
-        assert layer.score == pytest.approx(2 / 3, abs=1e-4)
+        assert layer.score == pytest.approx(3 / 4, abs=1e-4)
 
     def test_every_executive_needs_a_counterpart(self):
         g = make_graph(
             contacts=[person("e1", "executive"), person("e2", "executive"), person("m1", "middle")],
             reps=[Rep(id="rx", name="Rep rx", level="executive")],
             knows=[knows("rx", "e1", 3), knows("r2", "e2", 4), knows("r3", "m1", 2)],
-            agreements=[agreement("joint_innovation_center")],
+            agreements=[agreement("joint_innovation_center")], activities=[ORG_VISIT],
         )
         layer = org(g)
-        # e1 met by rx; e2 only by r2 (no level) → unmet; team rx, r2, r3 = 3; agreement ok
+        # e1 met by rx; e2 only by r2 (no level) → unmet; team rx, r2, r3 = 3; agreement ok; activity ok
         assert [(x.kind, x.subject_id) for x in layer.gaps] == [("executive_counterpart", "e2")]
-        assert layer.score == pytest.approx(2 / 3, abs=1e-4)
+        assert layer.score == pytest.approx(3 / 4, abs=1e-4)
 
     def test_no_executive_contacts_meets_the_criterion(self):
         g = make_graph(contacts=[person("m1", "middle")],
                        knows=[knows("r1", "m1", 2), knows("r2", "m1", 2), knows("r3", "m1", 2)],
-                       agreements=[agreement("strategic_cooperation")])
+                       agreements=[agreement("strategic_cooperation")], activities=[ORG_VISIT])
         assert org(g).score == 1.0
 
     # agreement ----------------------------------------------------------------------------
@@ -302,14 +319,14 @@ class TestOrganisationalLayer:
             assert (layer.score, kinds) == (1.0, [])
         else:
             assert kinds == ["agreement"]
-            assert layer.score == pytest.approx(2 / 3, abs=1e-4)
+            assert layer.score == pytest.approx(3 / 4, abs=1e-4)
 
     # team breadth ---------------------------------------------------------------------------
 
     def test_two_reps_are_not_enough(self):
         layer = org(org_graph(team=("r2",)))  # rx, r2 → 2 < 3
         assert [x.kind for x in layer.gaps] == ["team_breadth"]
-        assert layer.score == pytest.approx(2 / 3, abs=1e-4)
+        assert layer.score == pytest.approx(3 / 4, abs=1e-4)
 
     def test_inactive_and_shallow_reps_do_not_count(self):
         layer = org(org_graph(
@@ -326,20 +343,52 @@ class TestOrganisationalLayer:
         g = make_graph(
             contacts=[person("m1", "middle"), person("m2", "middle"), person("m3", "middle")],
             knows=[knows("r1", "m1", 4), knows("r1", "m2", 4), knows("r1", "m3", 4), knows("r2", "m1", 2)],
-            agreements=[agreement("strategic_cooperation")],
+            agreements=[agreement("strategic_cooperation")], activities=[ORG_VISIT],
         )
         assert [x.kind for x in org(g).gaps] == ["team_breadth"]  # distinct reps: r1, r2
 
     def test_nothing_met(self):
-        layer = org(org_graph(exec_rep_level="staff", agreements=[agreement("framework")], team=()))
-        # exec: rx is staff → unmet; agreement: framework → unmet; team: rx only → unmet
+        layer = org(org_graph(exec_rep_level="staff", agreements=[agreement("framework")], team=(), activities=()))
+        # exec: rx is staff → unmet; agreement: framework → unmet; team: rx only → unmet; no activity → unmet
         assert layer.score == 0.0
-        assert [x.kind for x in layer.gaps] == ["executive_counterpart", "agreement", "team_breadth"]
+        assert [x.kind for x in layer.gaps] == ["executive_counterpart", "agreement", "team_breadth", "org_activity"]
         assert all(x.action for x in layer.gaps)
 
     def test_one_of_three(self):
         layer = org(org_graph(exec_rep_level="middle", agreements=[]))
-        assert layer.score == pytest.approx(1 / 3, abs=1e-4)  # only the team (rx, r2, r3)
+        assert layer.score == pytest.approx(2 / 4, abs=1e-4)  # only the team (rx, r2, r3) and the activity
+
+    # company-to-company activity (issue 15) ------------------------------------------------
+
+    @pytest.mark.parametrize(("kind", "days", "met"), [
+        ("strategy_alignment", 30, True), ("executive_visit", 364, True),
+        ("executive_visit", 365, False),   # exactly 365 days before: outside the window (D − 365, D]
+        ("meeting", 30, False),            # another kind
+        ("executive_visit", -1, False),    # after the day
+    ])
+    def test_org_activity_within_the_window(self, kind, days, met):
+        act = Activity(id="v", date=AS_OF - dt.timedelta(days=days), kind=kind, account_id="a1")
+        layer = org(org_graph(activities=[act]))
+        assert (layer.score, [x.kind for x in layer.gaps]) == ((1.0, []) if met else (0.75, ["org_activity"]))
+
+    def test_an_executive_visited_lately_is_to_be_deepened(self):
+        # e1 met rx at an executive visit 40 days ago, but rx is only at depth 1 there: unmet, and the
+        # action says when and asks to deepen rather than for another first visit
+        visit = Activity(id="ev", date=AS_OF - dt.timedelta(days=40), kind="executive_visit", account_id="a1",
+                         rep_ids=["rx"], contact_ids=["e1"])
+        layer = org(org_graph(exec_depth=1, team=("r2", "r3", "r4"), activities=[visit]))
+        (gap,) = layer.gaps
+        assert gap.kind == "executive_counterpart" and str(AS_OF - dt.timedelta(days=40)) in gap.action
+        assert "deepen" in gap.action and "arrange" not in gap.action
+        assert "arrange an executive visit" in org(org_graph(exec_depth=1, team=("r2", "r3", "r4"))).gaps[0].action
+
+    @pytest.mark.parametrize("tier", ["S", "A"])
+    def test_cash_cow_is_not_invested_in(self, tier):
+        r = gaps(org_graph(tier=tier, fit="diverging", agreements=[], team=()), AS_OF, P)
+        assert r.cash_cow is True
+        assert (r.layers.organisational.required, r.layers.organisational.score, r.layers.organisational.gaps) == (
+            False, None, [])
+        assert gaps(org_graph(tier=tier, fit="neutral"), AS_OF, P).cash_cow is False
 
 
 class TestReport:

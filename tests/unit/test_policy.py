@@ -15,6 +15,7 @@ from graphcrm.policy import Policy, load_policy
 INT_SETTINGS = [
     "stale_after_days", "key_required_depth", "chain_required_depth", "other_required_depth",
     "warm_path_min_depth", "warm_path_max_steps", "warm_paths_reported", "org_min_depth", "org_min_reps",
+    "org_activity_days", "meetings_per_week", "neglected_after_days", "feedback_days",
 ]
 FLOAT_SETTINGS = ["reports_to_strength", "damping", "hidden_influencer_share"]
 

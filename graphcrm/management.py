@@ -1,0 +1,222 @@
+"""Services of the method's management loop: plans, cadence, completeness, measures, handover.
+
+Like ``graphcrm.services``, each takes a store, plain values, ``as_of`` and a
+``Policy``, reads account by account (in worker processes for a large
+portfolio), runs the pure analyses and raises ``NotFound`` for an unknown id.
+``account_ids`` limits a portfolio-wide answer to what an API member may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from pydantic import BaseModel, ValidationError
+
+from graphcrm import services
+from graphcrm.analysis.cadence import CadenceReport, cadence as cadence_of
+from graphcrm.analysis.completeness import AccountCompleteness, CompletenessReport, completeness as completeness_of
+from graphcrm.analysis.depth import depths
+from graphcrm.analysis.gaps import PlanDraft, is_cash_cow
+from graphcrm.analysis.feedback import FeedbackSummary, feedback_of, feedback_summary
+from graphcrm.analysis.plans import PlansReport, PlanStatus, completion, plan_statuses
+from graphcrm.audit import Actor
+from graphcrm.errors import InputError, Issue, NotFound
+from graphcrm.gc_pause import paused_gc
+from graphcrm.graph import build_graph
+from graphcrm.model import (
+    Account, Activity, Agreement, Bid, BidRole, Contact, Feedback, Plan, Relationship, Rep, TeamMember,
+)
+from graphcrm.policy import Policy
+from graphcrm.store.port import GraphStore
+
+__all__ = ["plans", "cadence", "completeness", "measures", "MeasuresReport", "Measures", "plan_from_gap",
+           "gap_draft"]
+
+LOOP_RECORDS = (Account, Contact, TeamMember, Relationship, Bid, BidRole, Activity, Agreement, Plan, Feedback)
+"""What the plans, completeness and measures scans read of each account."""
+
+
+@dataclass
+class _Account:
+    """What the scans learn of one account."""
+
+    account_id: str
+    team: list[str]
+    plans: list[PlanStatus]
+    completeness: AccountCompleteness
+    feedback: list[SimpleNamespace]
+    cash_cow: bool
+
+
+def _scan_batch(store: GraphStore, account_ids: list[str], as_of: dt.date, policy: Policy,
+                reps: dict[str, Rep]) -> list[_Account]:
+    """Plans, completeness and feedback of each account of a batch (sorted ids)."""
+    out = []
+    with paused_gc(collect=True):
+        for rows in store.iter_account_rows(account_ids, LOOP_RECORDS):
+            touched = {k.rep_id for k in rows.relationships} | {p.owner_rep_id for p in rows.plans}
+            touched |= {r for a in rows.activities for r in a.rep_ids}
+            rows.reps = [reps[r] for r in sorted(touched) if r in reps]
+            account_id = rows.accounts[0].id
+            g = build_graph(rows, account_id)
+            d = depths(g, as_of, policy)
+            out.append(_Account(account_id, sorted(t.rep_id for t in rows.account_team), plan_statuses(g, d, as_of),
+                                completeness_of(g, d), feedback_of(g), is_cash_cow(g)))
+    return out
+
+
+def _ids(store: GraphStore, account_id: str | None, account_ids: Iterable[str] | None) -> list[str]:
+    if account_id is not None:
+        if store.get(Account, account_id) is None:
+            raise NotFound("account", account_id)
+        return [account_id]
+    return store.account_ids() if account_ids is None else sorted(set(account_ids))
+
+
+def _scan(store: GraphStore, ids: list[str], as_of: dt.date, policy: Policy, jobs: int | None) -> Iterator[_Account]:
+    for batch in services.batches(store, ids, jobs, _scan_batch, as_of, policy):
+        yield from batch
+
+
+def plans(store: GraphStore, as_of: dt.date, policy: Policy, account_id: str | None = None, rep_id: str | None = None,
+          account_ids: Iterable[str] | None = None, jobs: int | None = None) -> PlansReport:
+    """Every plan (of one account, of one owner) with its status, and their completion."""
+    if rep_id is not None and store.get(Rep, rep_id) is None:
+        raise NotFound("rep", rep_id)
+    found = [p for a in _scan(store, _ids(store, account_id, account_ids), as_of, policy, jobs) for p in a.plans
+             if rep_id is None or p.owner_rep_id == rep_id]
+    found.sort(key=lambda p: ({"overdue": 0, "open": 1, "done": 2}[p.status], p.due, p.plan_id))
+    return PlansReport(as_of=as_of, plans=found, completion=completion(found))
+
+
+def completeness(store: GraphStore, as_of: dt.date, policy: Policy, account_id: str | None = None,
+                 account_ids: Iterable[str] | None = None, jobs: int | None = None) -> CompletenessReport:
+    """The information completeness of one account, or of every account, least complete first."""
+    found = [a.completeness for a in _scan(store, _ids(store, account_id, account_ids), as_of, policy, jobs)]
+    found.sort(key=lambda c: (c.score is None, c.score or 0.0, c.account_id))
+    return CompletenessReport(as_of=as_of, accounts=found)
+
+
+def _cadence_batch(store: GraphStore, account_ids: list[str], reps: dict[str, Rep]) -> list:
+    return [(rows.activities, [t.rep_id for t in rows.account_team])
+            for rows in store.iter_account_rows(account_ids, (Account, TeamMember, Activity))]
+
+
+def cadence(store: GraphStore, as_of: dt.date, policy: Policy, weeks: int = 4,
+            account_ids: Iterable[str] | None = None, jobs: int | None = None) -> CadenceReport:
+    """Meetings per active rep and ISO week over the last ``weeks`` complete weeks,
+    and the neglected accounts. Every active rep is listed; with ``account_ids``
+    (a member's view), the active reps of those accounts' teams, counting only
+    those accounts' activities."""
+    ids = _ids(store, None, account_ids)
+    activities, team = [], set()
+    for batch in services.batches(store, ids, jobs, _cadence_batch):
+        for acts, members in batch:
+            activities += acts
+            team.update(members)
+    active = {r for r, rep in store.reps().items() if rep.active}
+    reps = active if account_ids is None else active & team
+    return cadence_of(activities, reps, ids, as_of, policy, weeks)
+
+
+class Measures(BaseModel):
+    """The method's three field measures for one account, rep or the portfolio:
+    information completeness, plan completion, customer satisfaction (docs/design.md §3.29)."""
+
+    completeness: float | None
+    plan_completion: float | None
+    satisfaction: float | None
+
+
+class AccountMeasures(Measures):
+    account_id: str
+    cash_cow: bool = False
+    open_complaints: list[str] = []
+
+
+class RepMeasures(Measures):
+    rep_id: str
+
+
+class MeasuresReport(BaseModel):
+    """``measures --json`` and the portfolio page's table."""
+
+    as_of: dt.date
+    portfolio: Measures
+    accounts: list[AccountMeasures]
+    reps: list[RepMeasures]
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(statistics.fmean(known), 4) if known else None
+
+
+def measures(store: GraphStore, as_of: dt.date, policy: Policy, account_ids: Iterable[str] | None = None,
+             jobs: int | None = None) -> MeasuresReport:
+    """Completeness, plan completion and satisfaction per account, per rep and for the portfolio.
+
+    A rep's completeness is the mean over the accounts on their team; their plan
+    completion is over the plans they own; their satisfaction over the feedback
+    of their team's accounts. The portfolio's completeness is the mean over its
+    accounts, its plan completion and satisfaction over all its plans and feedback.
+    """
+    scanned = list(_scan(store, _ids(store, None, account_ids), as_of, policy, jobs))
+    summaries: dict[str, FeedbackSummary] = {a.account_id: feedback_summary(a.feedback, as_of, policy)
+                                             for a in scanned}
+    accounts = [AccountMeasures(account_id=a.account_id, cash_cow=a.cash_cow, completeness=a.completeness.score,
+                                plan_completion=completion(a.plans).overall,
+                                satisfaction=summaries[a.account_id].satisfaction,
+                                open_complaints=summaries[a.account_id].open_complaints) for a in scanned]
+    every_plan = [p for a in scanned for p in a.plans]
+    by_owner = completion(every_plan).by_rep
+    teams: dict[str, list[_Account]] = {}
+    for a in scanned:
+        for r in a.team:
+            teams.setdefault(r, []).append(a)
+    reps = [RepMeasures(rep_id=r, completeness=_mean([a.completeness.score for a in teams.get(r, [])]),
+                        plan_completion=by_owner.get(r),
+                        satisfaction=feedback_summary([f for a in teams.get(r, []) for f in a.feedback],
+                                                      as_of, policy).satisfaction)
+            for r in sorted(set(teams) | set(by_owner))]
+    portfolio = Measures(completeness=_mean([a.completeness.score for a in scanned]),
+                         plan_completion=completion(every_plan).overall,
+                         satisfaction=feedback_summary([f for a in scanned for f in a.feedback],
+                                                       as_of, policy).satisfaction)
+    return MeasuresReport(as_of=as_of, portfolio=portfolio, accounts=accounts, reps=reps)
+
+
+def gap_draft(store: GraphStore, account_id: str, kind: str, subject_id: str | None, as_of: dt.date,
+              policy: Policy) -> PlanDraft:
+    """The plan draft of the account's gap of that kind and subject as of the day; ``NotFound`` without one."""
+    layers = services.account_gaps(store, account_id, as_of, policy).layers
+    for layer in (layers.key, layers.general, layers.organisational):
+        for gap in layer.gaps:
+            if gap.kind == kind and gap.subject_id == subject_id:
+                return gap.plan
+    raise NotFound("gap", f"{kind} {subject_id}" if subject_id else kind)
+
+
+def plan_from_gap(store: GraphStore, account_id: str, kind: str, subject_id: str | None, owner_rep_id: str,
+                  created: dt.date, due: dt.date, policy: Policy, plan_id: str | None = None,
+                  scope: Iterable[str] | None = None, actor: Actor | None = None) -> Plan:
+    """Save the plan that carries out one of the account's gap actions as of
+    ``created`` (the gap named by its kind and subject), owned by ``owner_rep_id``.
+
+    Raises ``NotFound`` when the account has no such gap that day, ``InputError``
+    (located at ``body``) for a plan that does not check (an unknown owner, due
+    before created)."""
+    draft = gap_draft(store, account_id, kind, subject_id, created, policy)
+    plan_id = plan_id or f"plan-{subject_id or account_id}-{kind}-{created:%Y%m%d}"
+    try:
+        plan = Plan(id=plan_id, account_id=account_id, owner_rep_id=owner_rep_id, created=created, due=due,
+                    **draft.model_dump())
+    except ValidationError as e:
+        raise InputError([Issue("body", None, None, ".".join(map(str, err["loc"])) or None, err["msg"])
+                          for err in e.errors(include_url=False)], "the plan") from None
+    services.save(store, plan, scope=scope, actor=actor)
+    return plan
