@@ -522,9 +522,9 @@ def digest_cmd(
 
 @app.command("handover")
 def handover_cmd(ctx: typer.Context, rep_id: str, json: JsonOpt = False, as_of: AsOfOpt = None,
-                 policy: PolicyOpt = None) -> None:
+                 policy: PolicyOpt = None, known_at: KnownAtOpt = None) -> None:
     """What a leaving rep hands over: each relationship with its successor, and the open bids."""
-    _analyse(ctx, services.handover, report_text.handover, rep_id, json, as_of, policy)
+    _analyse(ctx, services.handover, report_text.handover, rep_id, json, as_of, policy, known_at)
 
 
 JobsOpt = Annotated[Optional[int], typer.Option("--jobs", min=1, help="Processes [default: cores].")]

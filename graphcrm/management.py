@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from graphcrm import services
 from graphcrm.analysis.cadence import CadenceReport, cadence as cadence_of
 from graphcrm.analysis.completeness import AccountCompleteness, CompletenessReport, completeness as completeness_of
-from graphcrm.analysis.depth import depths
+from graphcrm.analysis.depth import depths_of_rows
 from graphcrm.analysis.gaps import PlanDraft, is_cash_cow
 from graphcrm.analysis.feedback import FeedbackSummary, feedback_of, feedback_summary
 from graphcrm.analysis.plans import PlansReport, PlanStatus, completion, plan_statuses
@@ -36,37 +36,60 @@ from graphcrm.store.port import GraphStore
 __all__ = ["plans", "cadence", "completeness", "measures", "MeasuresReport", "Measures", "plan_from_gap",
            "gap_draft"]
 
-LOOP_RECORDS = (Account, Contact, TeamMember, Relationship, Bid, BidRole, Activity, Agreement, Plan, Feedback)
-"""What the plans, completeness and measures scans read of each account."""
+PLAN_RECORDS = (Account, Contact, Relationship, Activity, Agreement, Plan)
+"""What a plan's goal reads (depths, stances, units, activities, agreements)."""
+COMPLETENESS_RECORDS = (Account, Contact, Relationship, Activity, Bid, BidRole)
+"""What information completeness reads."""
+LOOP_RECORDS = (*COMPLETENESS_RECORDS, TeamMember, Agreement, Plan, Feedback)
+"""What ``measures`` reads: all of the above, the team and the feedback."""
 
 
 @dataclass
 class _Account:
-    """What the scans learn of one account."""
+    """What a scan learns of one account (only what it was asked for)."""
 
     account_id: str
     team: list[str]
     plans: list[PlanStatus]
-    completeness: AccountCompleteness
+    completeness: AccountCompleteness | None
     feedback: list[SimpleNamespace]
     cash_cow: bool
 
 
 def _scan_batch(store: GraphStore, account_ids: list[str], as_of: dt.date, policy: Policy,
-                reps: dict[str, Rep]) -> list[_Account]:
-    """Plans, completeness and feedback of each account of a batch (sorted ids)."""
+                records: tuple, reps: dict[str, Rep]) -> list[_Account]:
+    """Plans, completeness and feedback of each account of a batch (sorted ids),
+    each when ``records`` holds what it reads (a scan reads no more than its
+    command needs: at 50k accounts reading and building the graphs is the cost)."""
     out = []
     with paused_gc(collect=True):
-        for rows in store.iter_account_rows(account_ids, LOOP_RECORDS):
+        for rows in store.iter_account_rows(account_ids, records):
+            if records == PLAN_RECORDS:
+                _only_what_plans_read(rows)
             touched = {k.rep_id for k in rows.relationships} | {p.owner_rep_id for p in rows.plans}
             touched |= {r for a in rows.activities for r in a.rep_ids}
             rows.reps = [reps[r] for r in sorted(touched) if r in reps]
             account_id = rows.accounts[0].id
+            d = depths_of_rows(rows, as_of, policy)
+            rows.relationships = []  # what follows reads no KNOWS edge: the graph is built without them
             g = build_graph(rows, account_id)
-            d = depths(g, as_of, policy)
-            out.append(_Account(account_id, sorted(t.rep_id for t in rows.account_team), plan_statuses(g, d, as_of),
-                                completeness_of(g, d), feedback_of(g), is_cash_cow(g)))
+            out.append(_Account(account_id, sorted(t.rep_id for t in rows.account_team),
+                                plan_statuses(g, d, as_of) if Plan in records else [],
+                                completeness_of(g, d) if BidRole in records else None,
+                                feedback_of(g), is_cash_cow(g)))
     return out
+
+
+def _only_what_plans_read(rows) -> None:
+    """Keep of an account's rows what its plans' goals read: the contacts the plans
+    name or that belong to a unit they name, and the relationships into those
+    contacts (a pair's effective depth depends on that pair and the activities
+    alone, so the plans' statuses are the same; most of an account's relationships
+    go)."""
+    named = {p.contact_id for p in rows.plans if p.contact_id}
+    units = {p.unit_id for p in rows.plans if p.unit_id}
+    rows.contacts = [c for c in rows.contacts if c.id in named or c.unit_id in units]
+    rows.relationships = [k for k in rows.relationships if k.contact_id in named]
 
 
 def _ids(store: GraphStore, account_id: str | None, account_ids: Iterable[str] | None) -> list[str]:
@@ -77,8 +100,9 @@ def _ids(store: GraphStore, account_id: str | None, account_ids: Iterable[str] |
     return store.account_ids() if account_ids is None else sorted(set(account_ids))
 
 
-def _scan(store: GraphStore, ids: list[str], as_of: dt.date, policy: Policy, jobs: int | None) -> Iterator[_Account]:
-    for batch in services.batches(store, ids, jobs, _scan_batch, as_of, policy):
+def _scan(store: GraphStore, ids: list[str], as_of: dt.date, policy: Policy, jobs: int | None,
+          records: tuple = LOOP_RECORDS) -> Iterator[_Account]:
+    for batch in services.batches(store, ids, jobs, _scan_batch, as_of, policy, records):
         yield from batch
 
 
@@ -87,7 +111,10 @@ def plans(store: GraphStore, as_of: dt.date, policy: Policy, account_id: str | N
     """Every plan (of one account, of one owner) with its status, and their completion."""
     if rep_id is not None and store.get(Rep, rep_id) is None:
         raise NotFound("rep", rep_id)
-    found = [p for a in _scan(store, _ids(store, account_id, account_ids), as_of, policy, jobs) for p in a.plans
+    ids = _ids(store, account_id, account_ids)
+    if len(ids) > 1:  # only the accounts that have a plan (of that owner) need their graph
+        ids = sorted(set(ids) & store.plan_account_ids(rep_id))
+    found = [p for a in _scan(store, ids, as_of, policy, jobs, PLAN_RECORDS) for p in a.plans
              if rep_id is None or p.owner_rep_id == rep_id]
     found.sort(key=lambda p: ({"overdue": 0, "open": 1, "done": 2}[p.status], p.due, p.plan_id))
     return PlansReport(as_of=as_of, plans=found, completion=completion(found))
@@ -96,7 +123,8 @@ def plans(store: GraphStore, as_of: dt.date, policy: Policy, account_id: str | N
 def completeness(store: GraphStore, as_of: dt.date, policy: Policy, account_id: str | None = None,
                  account_ids: Iterable[str] | None = None, jobs: int | None = None) -> CompletenessReport:
     """The information completeness of one account, or of every account, least complete first."""
-    found = [a.completeness for a in _scan(store, _ids(store, account_id, account_ids), as_of, policy, jobs)]
+    found = [a.completeness for a in _scan(store, _ids(store, account_id, account_ids), as_of, policy, jobs,
+                                           COMPLETENESS_RECORDS)]
     found.sort(key=lambda c: (c.score is None, c.score or 0.0, c.account_id))
     return CompletenessReport(as_of=as_of, accounts=found)
 

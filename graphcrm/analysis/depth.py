@@ -20,8 +20,9 @@ from graphcrm.model import BidRoleName, BidStage, InfluenceLevel, Level
 from graphcrm.policy import Policy
 
 __all__ = [
-    "effective_depth", "last_contacts", "Depths", "depths", "chain", "bid_key_contacts", "account_key_contacts",
-    "status", "Status", "open_bids", "is_key_role", "account_required_depth", "stances", "days_before",
+    "effective_depth", "last_contacts", "Depths", "depths", "depths_of_rows", "chain", "bid_key_contacts",
+    "account_key_contacts", "status", "Status", "open_bids", "is_key_role", "account_required_depth", "stances",
+    "days_before",
 ]
 
 Status = Literal["covered", "weak", "uncovered"]
@@ -172,18 +173,50 @@ class Depths:
 def depths(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> Depths:
     """The effective and raw depth of every active rep's ``KNOWS`` edge in ``g``,
     staleness judged on the pair's last contact as of ``as_of`` (``last_contacts``)."""
+    pairs = ((rep_id, rep_attrs.get("active", True), contact_id, data["depth"], data.get("last_contact"))
+             for rep_id, rep_attrs, contact_id, data in _knows_edges(g, as_of))
+    return _depths(pairs, _meetings(g, as_of), as_of, policy)
+
+
+def depths_of_rows(rows: Any, as_of: dt.date, policy: Policy) -> Depths:
+    """``depths(build_graph(rows, …), as_of, policy)``, computed from an account's
+    rows (``graphcrm.graph.AccountRows`` or a ``Dataset``) without building the
+    graph: the portfolio scans that need depths but no path through the graph
+    (plans, completeness) skip the ``KNOWS`` edges, most of an account's graph.
+
+    As in the graph, a relationship or an attendance counts only when its rep is
+    among ``rows.reps`` and its contact among ``rows.contacts``.
+    """
+    active = {r.id: r.active for r in rows.reps}
+    contacts = {c.id for c in rows.contacts}
+    met: dict[tuple[str, str], dt.date] = {}
+    for a in rows.activities:  # (an attendee outside the rows meets no relationship of them)
+        if a.date is None or a.date > as_of:
+            continue
+        for r in a.rep_ids:
+            for c in a.contact_ids:
+                if met.get((r, c), a.date) <= a.date:
+                    met[(r, c)] = a.date
+    pairs = ((k.rep_id, active[k.rep_id], k.contact_id, k.depth, k.last_contact) for k in rows.relationships
+             if k.rep_id in active and k.contact_id in contacts and (k.since is None or k.since <= as_of))
+    return _depths(pairs, met, as_of, policy)
+
+
+def _depths(pairs: Iterable[tuple[str, bool, str, int, dt.date | None]], met: dict[tuple[str, str], dt.date],
+            as_of: dt.date, policy: Policy) -> Depths:
+    """Depths from (rep id, rep active, contact id, depth, stored last contact) of
+    each relationship that exists as of the day, and each pair's latest meeting."""
     effective: dict[str, dict[str, int]] = {}
     raw: dict[str, dict[str, int]] = {}
     missing = []
     last: dict[tuple[str, str], dt.date | None] = {}
-    met = _meetings(g, as_of)
-    for rep_id, rep_attrs, contact_id, data in _knows_edges(g, as_of):
+    for rep_id, active, contact_id, depth, stored in pairs:
         pair = (rep_id, contact_id)
-        day = last[pair] = _last_contact(met.get(pair), data.get("last_contact"), as_of)
-        if not rep_attrs.get("active", True):
+        day = last[pair] = _last_contact(met.get(pair), stored, as_of)
+        if not active:
             continue
-        raw.setdefault(contact_id, {})[rep_id] = data["depth"]
-        effective.setdefault(contact_id, {})[rep_id] = effective_depth(data["depth"], day, as_of, policy)
+        raw.setdefault(contact_id, {})[rep_id] = depth
+        effective.setdefault(contact_id, {})[rep_id] = effective_depth(depth, day, as_of, policy)
         if day is None:
             missing.append((rep_id, contact_id))
     return Depths(effective, raw, sorted(missing), last)

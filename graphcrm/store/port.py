@@ -192,6 +192,11 @@ class GraphStore(ABC):
         """The accounts where a rep knows at least one contact, sorted."""
         return [r["account_id"] for r in self.read("rep/accounts", id=rep_id)]
 
+    def plan_account_ids(self, rep_id: str | None = None) -> set[str]:
+        """The accounts that have a plan (owned by ``rep_id`` when given)."""
+        rows = self.read("plan/accounts") if rep_id is None else self.read("plan/rep_accounts", rep_id=rep_id)
+        return {r["account_id"] for r in rows}
+
     def reps(self) -> dict[str, Rep]:
         """Every rep, by id (the sales force is small next to the portfolio)."""
         return {row["id"]: reads.record(Rep, row) for row in self.read("rep/all")}

@@ -69,6 +69,9 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
             records, total = store.page(t, scope=[data.accounts[0].id], limit=5)
             assert total >= len(records)
         assert find(store, data.contacts[0].name, scope=[data.accounts[0].id]).hits  # */find
+        owner = data.plans[0].owner_rep_id
+        assert store.plan_account_ids() == {p.account_id for p in data.plans}  # plan/accounts
+        assert store.plan_account_ids(owner) == {p.account_id for p in data.plans if p.owner_rep_id == owner}
         token, key = create_key(store, "admin", "k")
         assert authenticate(store, token) is not None and store.api_keys() == [key]
         for t in RECORD_TYPES:
@@ -78,6 +81,7 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
             first = data.records(t)[0]
             if t is Rep:  # a rep who owns plans is still named by them: take one who owns none
                 first = next(r for r in data.reps if all(p.owner_rep_id != r.id for p in data.plans))
+                gone_rep = first.id
             assert store.get(t, first.key) is not None
             if t in (Account, Unit, Bid):  # still named by other records: refused
                 with pytest.raises(InUse):
@@ -91,7 +95,8 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
         trail = store.audit_trail()
         assert store.audit(kind="account", scope=["zz"], api_keys=False, limit=1)[1] == 2  # created, deleted
         assert history.record_known_at(store, Account, "zz", dt.datetime.now(dt.UTC)) is None  # deleted: by key
-        assert over_time.changes(store, dt.date.today(), dt.date.today(), Policy(), rep_id=data.reps[1].id)
+        assert over_time.changes(store, dt.date.today(), dt.date.today(), Policy(),
+                                   rep_id=next(r.id for r in data.reps if r.id != gone_rep))
         # a trail written before it was indexed by subject is indexed when the store is opened
         old = AuditEntry(id="0001-old", at=dt.datetime(2026, 1, 1), actor="os:x", via="x", action="create",
                          kind="account", key="zz-old", account_id="zz-old", after={"id": "zz-old"})

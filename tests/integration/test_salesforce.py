@@ -42,6 +42,8 @@ def test_the_sample_loads_with_the_expected_counts(lbug_store):
         "bid_roles": 6,       # 7 rows, Omar Haddad's second role in the 5G opportunity left out
         "activities": 5,      # 3 events; 3 tasks, one about a lead with no account left out
         "agreements": 0,
+        "plans": 0,           # the mapping has no plans or feedback
+        "feedback": 0,
     }
     assert lbug_store.get(Relationship, ("0055g00000UsR1AAAZ", "0035g00000CtA01AAF")).depth == 3  # Trusted
     assert lbug_store.get(Contact, "0035g00000CtA03AAF").unit_id == "0015g00000AbCdEAAV-Network-Planning"

@@ -43,7 +43,7 @@ def test_an_xlsx_of_the_seeds_loads_as_the_csv_files_do(lbug_store, tmp_path):
     finally:
         other.close()
     assert _record_files(tmp_path / "from-xlsx") == _record_files(tmp_path / "from-csv")
-    assert len(_record_files(tmp_path / "from-csv")) == 11
+    assert len(_record_files(tmp_path / "from-csv")) == 13  # the thirteen record types of graphcrm.model
 
 
 def test_export_load_export_gives_the_same_workbook(lbug_store, tmp_path):
@@ -91,7 +91,7 @@ def test_problems_name_sheet_row_and_column(tmp_path):
         read_path(tmp_path / "bad.xlsx")
     assert [str(i) for i in e.value.issues] == [
         "bad.xlsx: Sheet2: is not a sheet of the import format (expected: accounts, units, contacts, reps, "
-        "account_team, relationships, influences, bids, bid_roles, activities, agreements, audit)",
+        "account_team, relationships, influences, bids, bid_roles, activities, agreements, plans, feedback, audit)",
         "bad.xlsx: units:2: kind: must be one of hq, department or branch, got 'HQ' (did you mean 'hq'?)",
     ]
 

@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 
 from graphcrm.analysis.coverage import coverage_check
 from graphcrm.analysis.dependency import account_risk, bus_factor, departing_reps
-from graphcrm.analysis.depth import depths
+from graphcrm.analysis.depth import depths, depths_of_rows
 from graphcrm.analysis.influence import influence, influence_scores
 from graphcrm.analysis.paths import warm_paths
 from graphcrm.graph import build_graph
 from graphcrm.model import (
-    Account, Agreement, AgreementKind, Bid, BidRole, BidRoleName, BidStage, Contact, Dataset,
+    Account, Activity, Agreement, AgreementKind, Bid, BidRole, BidRoleName, BidStage, Contact, Dataset,
     Influence, InfluenceLevel, Level, Relationship, Rep, Tier, Unit, UnitKind,
 )
 from graphcrm.policy import Policy
@@ -539,3 +539,34 @@ def test_a_weak_but_valid_warm_path_keeps_a_positive_strength():
     paths = warm_paths(g, "c3", depths(g, AS_OF, POLICY), POLICY)
     assert [p.via for p in paths] == [["c0", "c1", "c2", "c3"]]
     assert paths[0].strength > 0
+
+
+@st.composite
+def datasets_with_meetings(draw) -> Dataset:
+    """``datasets`` plus relationships that begin on random days (some after
+    as_of) and activities (some after as_of) attended by random reps and contacts,
+    some of them not in the account."""
+    data = draw(datasets())
+    days = st.integers(-60, 3 * 365).map(lambda d: AS_OF - dt.timedelta(days=d))
+    rels = [k.model_copy(update={"since": draw(st.one_of(st.none(), days))}) for k in data.relationships]
+    rids = [r.id for r in data.reps] + ["r-elsewhere"]
+    cids = [c.id for c in data.contacts] + ["c-elsewhere"]
+    acts = [Activity(id=f"act{i}", account_id=ACC, kind="meeting", date=draw(days),
+                     rep_ids=draw(st.lists(st.sampled_from(rids), unique=True, max_size=3)),
+                     contact_ids=draw(st.lists(st.sampled_from(cids), unique=True, max_size=4)))
+            for i in range(draw(st.integers(0, 6)))]
+    return data.model_copy(update={"relationships": rels, "activities": acts})
+
+
+@SETTINGS
+@given(data=datasets_with_meetings(), day=st.integers(-30, 400).map(lambda d: AS_OF - dt.timedelta(days=d)))
+def test_depths_from_rows_equal_depths_from_the_graph(data, day):
+    """``depths_of_rows`` (the portfolio scans' path, no graph) gives what ``depths``
+    gives on the account's graph, on any day: same effective and raw depths, same
+    missing last contacts, same last contact per pair."""
+    from_graph = depths(build_graph(data, ACC), day, POLICY)
+    from_rows = depths_of_rows(data, day, POLICY)
+    assert from_rows.effective == from_graph.effective
+    assert from_rows.raw == from_graph.raw
+    assert from_rows.missing_last_contact == from_graph.missing_last_contact
+    assert from_rows.last_contact == from_graph.last_contact
