@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("store", type=Path)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--jobs", type=int, default=None, help="worker processes [default: the command's, the cores]")
-    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--out", type=Path, default=None, help="JSON file the run is appended to")
     args = p.parse_args(argv)
     results = {}
     for name, cmd in COMMANDS.items():
@@ -70,8 +70,9 @@ def main(argv: list[str] | None = None) -> None:
     doc = {"when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "store": str(args.store),
            "runs": args.runs, "cores": os.cpu_count(), "python": platform.python_version(),
            "load_average": os.getloadavg(), "results": results}
-    if args.out:
-        args.out.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    if args.out:  # the file keeps every run: {"runs": [doc, …]}
+        kept = json.loads(args.out.read_text(encoding="utf-8"))["runs"] if args.out.exists() else []
+        args.out.write_text(json.dumps({"runs": [*kept, doc]}, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(doc, indent=2))
 
 
