@@ -28,6 +28,20 @@ MEMBER_REP, MEMBER_ACCOUNT = "rep-feng-bo", "acc-mzp"
 COOKIE = "graphcrm_key"
 PROBLEM = "application/problem+json"
 
+OVERLAPS = """(sel) => {
+    // every person's circle and name in a chart, and the pairs whose boxes intersect
+    const boxes = [...document.querySelectorAll(`${sel} g.point circle, ${sel} g.point text`)].map(e => {
+        const b = e.getBBox();
+        return [e.tagName === "text" ? e.textContent : e.querySelector("title").textContent.split(" — ")[0], b];
+    });
+    const hits = [];
+    boxes.forEach(([a, A], i) => boxes.slice(i + 1).forEach(([b, B]) => {
+        if (A.x < B.x + B.width && B.x < A.x + A.width && A.y < B.y + B.height && B.y < A.y + A.height
+            && a !== b) hits.push(`${a} / ${b}`);
+    }));
+    return hits;
+}"""
+
 
 def _graphcrm(*args: str, cwd: Path) -> str:
     done = subprocess.run([str(GRAPHCRM), *args], capture_output=True, text=True, timeout=60, cwd=cwd)
@@ -173,6 +187,7 @@ def test_admin_walks_from_portfolio_to_bid_graph_and_rep_then_signs_out(ui, serv
     uncovered = page.locator("#uncovered").inner_text()
     assert seeds.name("contacts", "c-jnm-003") in uncovered and seeds.name("contacts", "c-jnm-031") in uncovered
     assert page.locator("svg#evaluation circle").count() == len(seeds.chain(BID))
+    assert page.evaluate(OVERLAPS, "svg#evaluation") == []  # 15 people, 4 of them at (+1, 3): none drawn over another
     assert page.locator("#chain tr").count() == len(seeds.chain(BID)) + 1
     frame = _graph_frame(page, f"/bids/{BID}/graph")
     expected = seeds.decision_chain(BID)
