@@ -184,10 +184,9 @@ def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
     ids = store.rep_account_ids(rep_id) if known_at is None else history.rep_account_ids(store, rep_id, known_at)
     if account_ids is not None:
         ids = sorted(set(ids) & set(account_ids))
-    graphs = (_risk_graphs(store, ids, store.reps(), records=DEPARTURE_RECORDS) if known_at is None
-              else (graph_at(store, a, known_at) for a in ids))
     with paused_gc(collect=True):
-        impacts = [i for g in graphs if (i := account_impact(g, rep_id, as_of, policy)) is not None]
+        impacts = [i for g in _departure_graphs(store, ids, known_at)
+                   if (i := account_impact(g, rep_id, as_of, policy)) is not None]
     impacts.sort(key=lambda i: (-len(i.uncovered_key_contacts), i.bus_factor_after, -len(i.orphaned_contacts),
                                 i.account_id))
     return DepartureReport(rep_id=rep_id, name=rep.name, active=rep.active, as_of=as_of, accounts=impacts)
@@ -211,10 +210,8 @@ def handover(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
         ids = set(history.rep_account_ids(store, rep_id, known_at))
     if account_ids is not None:
         ids &= set(account_ids)
-    graphs = (_risk_graphs(store, sorted(ids), store.reps(), records=DEPARTURE_RECORDS) if known_at is None
-              else (g for a in sorted(ids) if (g := graph_at(store, a, known_at)) is not None))
     with paused_gc(collect=True):
-        found = [handover_account(g, rep_id, as_of, policy) for g in graphs]
+        found = [handover_account(g, rep_id, as_of, policy) for g in _departure_graphs(store, sorted(ids), known_at)]
     return HandoverReport(rep_id=rep_id, as_of=as_of, accounts=found)
 
 
@@ -269,6 +266,16 @@ def _risk_graphs(store: GraphStore, account_ids: list[str], reps: dict[str, Rep]
             touched = {k.rep_id for k in rows.relationships} | {t.rep_id for t in rows.account_team}
             rows.reps = [reps[r] for r in sorted(touched)]
             yield build_graph(rows, account.id)
+
+
+def _departure_graphs(store: GraphStore, account_ids: list[str],
+                      known_at: dt.datetime | None) -> Iterator[nx.MultiDiGraph]:
+    """The graphs ``departure`` and ``handover`` read (``DEPARTURE_RECORDS``) of
+    ``account_ids`` (sorted): as stored now, or as known at ``known_at`` (an
+    account unknown then is left out)."""
+    if known_at is None:
+        return _risk_graphs(store, account_ids, store.reps(), records=DEPARTURE_RECORDS)
+    return (g for a in account_ids if (g := graph_at(store, a, known_at)) is not None)
 
 
 def _risks_of_store(store: GraphStore, account_ids: list[str], tiers: set[Tier] | None,
