@@ -536,11 +536,12 @@ def plans_cmd(
     account_id: Annotated[Optional[str], typer.Argument(help="Only this account's plans.")] = None,
     rep: Annotated[Optional[str], typer.Option("--rep", help="Only the plans this rep owns.")] = None,
     json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None, jobs: JobsOpt = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """Relationship-improvement plans: done, open or overdue, and their completion."""
-    pol, day = load_policy(policy), _as_of(as_of)
+    pol, day, known = load_policy(policy), _as_of(as_of), _known_at(known_at)
     with _store(_read_db(ctx)) as store:
-        report = management.plans(store, day, pol, account_id=account_id, rep_id=rep, jobs=jobs)
+        report = management.plans(store, day, pol, account_id=account_id, rep_id=rep, jobs=jobs, known_at=known)
     _emit(report, json, report_text.plans)
 
 
@@ -569,11 +570,12 @@ def cadence_cmd(
     ctx: typer.Context,
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, help="Complete ISO weeks to look back.")] = 4,
     json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None, jobs: JobsOpt = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """Customer meetings per rep and ISO week against the target, and neglected accounts."""
-    pol, day = load_policy(policy), _as_of(as_of)
+    pol, day, known = load_policy(policy), _as_of(as_of), _known_at(known_at)
     with _store(_read_db(ctx)) as store:
-        report = management.cadence(store, day, pol, weeks=weeks, jobs=jobs)
+        report = management.cadence(store, day, pol, weeks=weeks, jobs=jobs, known_at=known)
     _emit(report, json, report_text.cadence)
 
 
@@ -582,21 +584,22 @@ def completeness_cmd(
     ctx: typer.Context,
     account_id: Annotated[Optional[str], typer.Argument(help="Only this account.")] = None,
     json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None, jobs: JobsOpt = None,
+    known_at: KnownAtOpt = None,
 ) -> None:
     """How complete each account's information is, and what is missing."""
-    pol, day = load_policy(policy), _as_of(as_of)
+    pol, day, known = load_policy(policy), _as_of(as_of), _known_at(known_at)
     with _store(_read_db(ctx)) as store:
-        report = management.completeness(store, day, pol, account_id=account_id, jobs=jobs)
+        report = management.completeness(store, day, pol, account_id=account_id, jobs=jobs, known_at=known)
     _emit(report, json, report_text.completeness)
 
 
 @app.command("measures")
 def measures_cmd(ctx: typer.Context, json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None,
-                 jobs: JobsOpt = None) -> None:
+                 jobs: JobsOpt = None, known_at: KnownAtOpt = None) -> None:
     """The method's three measures — completeness, plan completion, satisfaction — per account, rep, portfolio."""
-    pol, day = load_policy(policy), _as_of(as_of)
+    pol, day, known = load_policy(policy), _as_of(as_of), _known_at(known_at)
     with _store(_read_db(ctx)) as store:
-        report = management.measures(store, day, pol, jobs=jobs)
+        report = management.measures(store, day, pol, jobs=jobs, known_at=known)
     _emit(report, json, report_text.measures)
 
 

@@ -43,7 +43,7 @@ from graphcrm.store import reads
 from graphcrm.schema import home_account
 
 __all__ = ["known_at", "account_known_at", "AccountPast", "account_past", "iter_account_pasts", "all_account_ids",
-           "account_data", "record_known_at", "rep_account_ids", "rep_ids_of",
+           "account_data", "record_known_at", "rep_account_ids", "rep_ids_of", "reps_known_at",
            "begins", "check_known_at", "end_of_day", "parse_time", "parse_day", "BeforeHistory"]
 
 _TYPES = {kind_of(t): t for t in RECORD_TYPES}
@@ -322,6 +322,13 @@ def record_known_at(store, record_type: type[Record], key: Sequence[str] | str, 
     found = known_at(Dataset(**{Dataset.field_for(record_type): [current] if current else []}), entries,
                      at).records(record_type)
     return found[0] if found else None
+
+
+def reps_known_at(store, at: dt.datetime) -> dict[str, Rep]:
+    """Every rep as known at ``at``, by id: the reps now and the trail's entries about reps."""
+    found = _by_subject(store, "audit/in_subjects", first="rep/", last="rep0")
+    entries = sorted({e.id: e for es in found.values() for e in es if e.kind == "rep"}.values(), key=lambda e: e.id)
+    return {r.id: r for r in known_at(Dataset(reps=list(store.reps().values())), entries, at).reps}
 
 
 def rep_account_ids(store, rep_id: str, at: dt.datetime) -> list[str]:

@@ -3,7 +3,9 @@
 Like ``graphcrm.services``, each takes a store, plain values, ``as_of`` and a
 ``Policy``, reads account by account (in worker processes for a large
 portfolio), runs the pure analyses and raises ``NotFound`` for an unknown id.
-``account_ids`` limits a portfolio-wide answer to what an API member may see.
+``account_ids`` limits a portfolio-wide answer to what an API member may see;
+``known_at`` answers from the records as the store held them then (rebuilt
+from the audit trail, ``graphcrm.history``; ``BeforeHistory`` before its start).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from types import SimpleNamespace
 
 from pydantic import BaseModel, ValidationError
 
-from graphcrm import services
+from graphcrm import history, services
 from graphcrm.analysis.cadence import CadenceReport, cadence as cadence_of
 from graphcrm.analysis.completeness import AccountCompleteness, CompletenessReport, completeness as completeness_of
 from graphcrm.analysis.depth import depths_of_rows
@@ -26,9 +28,9 @@ from graphcrm.analysis.plans import PlansReport, PlanStatus, completion, plan_st
 from graphcrm.audit import Actor
 from graphcrm.errors import InputError, Issue, NotFound
 from graphcrm.gc_pause import paused_gc
-from graphcrm.graph import build_graph
+from graphcrm.graph import AccountRows, build_graph
 from graphcrm.model import (
-    Account, Activity, Agreement, Bid, BidRole, Contact, Feedback, Plan, Relationship, Rep, TeamMember,
+    Account, Activity, Agreement, Bid, BidRole, Contact, Dataset, Feedback, Plan, Relationship, Rep, TeamMember,
 )
 from graphcrm.policy import Policy
 from graphcrm.store.port import GraphStore
@@ -56,14 +58,30 @@ class _Account:
     cash_cow: bool
 
 
+def _rows(store: GraphStore, account_ids: list[str], records: tuple, reps: dict[str, Rep],
+          known_at: dt.datetime | None) -> Iterator[AccountRows]:
+    """Each account's rows of ``records``: as stored now (unvalidated, in batches),
+    or as known at ``known_at`` (rebuilt from the trail; an account unknown then
+    is left out, and the reps are those known then)."""
+    if known_at is None:
+        yield from store.iter_account_rows(account_ids, records)
+        return
+    reps.clear()
+    reps.update(history.reps_known_at(store, known_at))
+    for past in history.iter_account_pasts(store, account_ids, record_types=records):
+        if (data := past.at(known_at)) is not None:
+            yield AccountRows(**{Dataset.field_for(t): list(data.records(t)) for t in records if t is not Rep})
+
+
 def _scan_batch(store: GraphStore, account_ids: list[str], as_of: dt.date, policy: Policy,
-                records: tuple, reps: dict[str, Rep]) -> list[_Account]:
+                records: tuple, known_at: dt.datetime | None, reps: dict[str, Rep]) -> list[_Account]:
     """Plans, completeness and feedback of each account of a batch (sorted ids),
     each when ``records`` holds what it reads (a scan reads no more than its
     command needs: at 50k accounts reading and building the graphs is the cost)."""
     out = []
+    reps = dict(reps)
     with paused_gc(collect=True):
-        for rows in store.iter_account_rows(account_ids, records):
+        for rows in _rows(store, account_ids, records, reps, known_at):
             if records == PLAN_RECORDS:
                 _only_what_plans_read(rows)
             touched = {k.rep_id for k in rows.relationships} | {p.owner_rep_id for p in rows.plans}
@@ -92,63 +110,78 @@ def _only_what_plans_read(rows) -> None:
     rows.relationships = [k for k in rows.relationships if k.contact_id in named]
 
 
-def _ids(store: GraphStore, account_id: str | None, account_ids: Iterable[str] | None) -> list[str]:
+def _ids(store: GraphStore, account_id: str | None, account_ids: Iterable[str] | None,
+         known_at: dt.datetime | None = None) -> list[str]:
+    """The accounts to scan: one (``NotFound`` if it did not exist, now or at
+    ``known_at``), those of ``account_ids``, or every account (now, or ever, at ``known_at``)."""
     if account_id is not None:
-        if store.get(Account, account_id) is None:
+        if services.record_at(store, Account, account_id, known_at) is None:
             raise NotFound("account", account_id)
         return [account_id]
-    return store.account_ids() if account_ids is None else sorted(set(account_ids))
+    if account_ids is not None:
+        return sorted(set(account_ids))
+    return store.account_ids() if known_at is None else history.all_account_ids(store)
 
 
 def _scan(store: GraphStore, ids: list[str], as_of: dt.date, policy: Policy, jobs: int | None,
-          records: tuple = LOOP_RECORDS) -> Iterator[_Account]:
-    for batch in services.batches(store, ids, jobs, _scan_batch, as_of, policy, records):
+          records: tuple = LOOP_RECORDS, known_at: dt.datetime | None = None) -> Iterator[_Account]:
+    for batch in services.batches(store, ids, jobs, _scan_batch, as_of, policy, records, known_at):
         yield from batch
 
 
 def plans(store: GraphStore, as_of: dt.date, policy: Policy, account_id: str | None = None, rep_id: str | None = None,
-          account_ids: Iterable[str] | None = None, jobs: int | None = None) -> PlansReport:
+          account_ids: Iterable[str] | None = None, jobs: int | None = None,
+          known_at: dt.datetime | None = None) -> PlansReport:
     """Every plan (of one account, of one owner) with its status, and their completion."""
-    if rep_id is not None and store.get(Rep, rep_id) is None:
+    known_at = services.checked_known_at(store, known_at)
+    if rep_id is not None and services.record_at(store, Rep, rep_id, known_at) is None:
         raise NotFound("rep", rep_id)
-    ids = _ids(store, account_id, account_ids)
-    if len(ids) > 1:  # only the accounts that have a plan (of that owner) need their graph
+    ids = _ids(store, account_id, account_ids, known_at)
+    if len(ids) > 1 and known_at is None:  # only the accounts that have a plan (of that owner) need their graph
         ids = sorted(set(ids) & store.plan_account_ids(rep_id))
-    found = [p for a in _scan(store, ids, as_of, policy, jobs, PLAN_RECORDS) for p in a.plans
+    found = [p for a in _scan(store, ids, as_of, policy, jobs, PLAN_RECORDS, known_at) for p in a.plans
              if rep_id is None or p.owner_rep_id == rep_id]
     found.sort(key=lambda p: ({"overdue": 0, "open": 1, "done": 2}[p.status], p.due, p.plan_id))
     return PlansReport(as_of=as_of, plans=found, completion=completion(found))
 
 
 def completeness(store: GraphStore, as_of: dt.date, policy: Policy, account_id: str | None = None,
-                 account_ids: Iterable[str] | None = None, jobs: int | None = None) -> CompletenessReport:
+                 account_ids: Iterable[str] | None = None, jobs: int | None = None,
+                 known_at: dt.datetime | None = None) -> CompletenessReport:
     """The information completeness of one account, or of every account, least complete first."""
-    found = [a.completeness for a in _scan(store, _ids(store, account_id, account_ids), as_of, policy, jobs,
-                                           COMPLETENESS_RECORDS)]
+    known_at = services.checked_known_at(store, known_at)
+    found = [a.completeness for a in _scan(store, _ids(store, account_id, account_ids, known_at), as_of, policy,
+                                           jobs, COMPLETENESS_RECORDS, known_at)]
     found.sort(key=lambda c: (c.score is None, c.score or 0.0, c.account_id))
     return CompletenessReport(as_of=as_of, accounts=found)
 
 
-def _cadence_batch(store: GraphStore, account_ids: list[str], reps: dict[str, Rep]) -> list:
-    return [(rows.activities, [t.rep_id for t in rows.account_team])
-            for rows in store.iter_account_rows(account_ids, (Account, TeamMember, Activity))]
+def _cadence_batch(store: GraphStore, account_ids: list[str], known_at: dt.datetime | None,
+                   reps: dict[str, Rep]) -> list:
+    return [(rows.accounts[0].id, rows.activities, [t.rep_id for t in rows.account_team])
+            for rows in _rows(store, account_ids, (Account, TeamMember, Activity), dict(reps), known_at)]
 
 
 def cadence(store: GraphStore, as_of: dt.date, policy: Policy, weeks: int = 4,
-            account_ids: Iterable[str] | None = None, jobs: int | None = None) -> CadenceReport:
+            account_ids: Iterable[str] | None = None, jobs: int | None = None,
+            known_at: dt.datetime | None = None) -> CadenceReport:
     """Meetings per active rep and ISO week over the last ``weeks`` complete weeks,
     and the neglected accounts. Every active rep is listed; with ``account_ids``
     (a member's view), the active reps of those accounts' teams, counting only
-    those accounts' activities."""
-    ids = _ids(store, None, account_ids)
-    activities, team = [], set()
-    for batch in services.batches(store, ids, jobs, _cadence_batch):
-        for acts, members in batch:
+    those accounts' activities. Known at ``known_at``: the accounts, activities,
+    teams and reps (and who was active) as the store held them then."""
+    known_at = services.checked_known_at(store, known_at)
+    ids = _ids(store, None, account_ids, known_at)
+    activities, team, accounts = [], set(), []
+    for batch in services.batches(store, ids, jobs, _cadence_batch, known_at):
+        for account_id, acts, members in batch:
+            accounts.append(account_id)
             activities += acts
             team.update(members)
-    active = {r for r, rep in store.reps().items() if rep.active}
+    every = store.reps() if known_at is None else history.reps_known_at(store, known_at)
+    active = {r for r, rep in every.items() if rep.active}
     reps = active if account_ids is None else active & team
-    return cadence_of(activities, reps, ids, as_of, policy, weeks)
+    return cadence_of(activities, reps, sorted(accounts), as_of, policy, weeks)
 
 
 class Measures(BaseModel):
@@ -185,7 +218,7 @@ def _mean(values: list[float | None]) -> float | None:
 
 
 def measures(store: GraphStore, as_of: dt.date, policy: Policy, account_ids: Iterable[str] | None = None,
-             jobs: int | None = None) -> MeasuresReport:
+             jobs: int | None = None, known_at: dt.datetime | None = None) -> MeasuresReport:
     """Completeness, plan completion and satisfaction per account, per rep and for the portfolio.
 
     A rep's completeness is the mean over the accounts on their team; their plan
@@ -193,7 +226,9 @@ def measures(store: GraphStore, as_of: dt.date, policy: Policy, account_ids: Ite
     of their team's accounts. The portfolio's completeness is the mean over its
     accounts, its plan completion and satisfaction over all its plans and feedback.
     """
-    scanned = list(_scan(store, _ids(store, None, account_ids), as_of, policy, jobs))
+    known_at = services.checked_known_at(store, known_at)
+    scanned = list(_scan(store, _ids(store, None, account_ids, known_at), as_of, policy, jobs, LOOP_RECORDS,
+                         known_at))
     summaries: dict[str, FeedbackSummary] = {a.account_id: feedback_summary(a.feedback, as_of, policy)
                                              for a in scanned}
     accounts = [AccountMeasures(account_id=a.account_id, cash_cow=a.cash_cow, completeness=a.completeness.score,

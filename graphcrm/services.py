@@ -84,7 +84,7 @@ WORKER_BATCH = 1_000
 """Accounts per task of a worker process (read ``store.port.ACCOUNT_BATCH`` per query)."""
 
 
-def _known(store: GraphStore, known_at: dt.datetime | None) -> dt.datetime | None:
+def checked_known_at(store: GraphStore, known_at: dt.datetime | None) -> dt.datetime | None:
     """``known_at`` checked against the store's history (None stays None: now)."""
     return None if known_at is None else history.check_known_at(store, known_at)
 
@@ -97,7 +97,7 @@ def graph_at(store: GraphStore, account_id: str, known_at: dt.datetime | None) -
     return None if data is None else build_graph(data, account_id)
 
 
-def _record_at(store: GraphStore, record_type: type[Record], key: str, known_at: dt.datetime | None):
+def record_at(store: GraphStore, record_type: type[Record], key: str, known_at: dt.datetime | None):
     return store.get(record_type, key) if known_at is None else history.record_known_at(store, record_type, key,
                                                                                         known_at)
 
@@ -111,7 +111,7 @@ def _account_graph(store: GraphStore, account_id: str, known_at: dt.datetime | N
 
 def bid_graph(store: GraphStore, bid_id: str, known_at: dt.datetime | None = None) -> nx.MultiDiGraph:
     """A bid's graph (its account's, ``graph["bid_id"]`` set), now or as known at ``known_at``."""
-    bid = _record_at(store, Bid, bid_id, known_at)
+    bid = record_at(store, Bid, bid_id, known_at)
     g = None if bid is None else graph_at(store, bid.account_id, known_at)
     if g is None:
         raise NotFound("bid", bid_id)
@@ -122,19 +122,19 @@ def bid_graph(store: GraphStore, bid_id: str, known_at: dt.datetime | None = Non
 def check(store: GraphStore, bid_id: str, as_of: dt.date, policy: Policy,
           known_at: dt.datetime | None = None) -> CoverageReport:
     """The pre-tender coverage check of a bid."""
-    return coverage_check(bid_graph(store, bid_id, _known(store, known_at)), bid_id, as_of, policy)
+    return coverage_check(bid_graph(store, bid_id, checked_known_at(store, known_at)), bid_id, as_of, policy)
 
 
 def account_gaps(store: GraphStore, account_id: str, as_of: dt.date, policy: Policy,
                  known_at: dt.datetime | None = None) -> GapsReport:
     """Relationship-depth gaps of an account, by layer."""
-    return gaps(_account_graph(store, account_id, _known(store, known_at)), as_of, policy)
+    return gaps(_account_graph(store, account_id, checked_known_at(store, known_at)), as_of, policy)
 
 
 def account_influence(store: GraphStore, account_id: str, policy: Policy,
                       known_at: dt.datetime | None = None) -> InfluenceReport:
     """The account's contacts by influence score, hidden influencers marked."""
-    return influence(_account_graph(store, account_id, _known(store, known_at)), policy)
+    return influence(_account_graph(store, account_id, checked_known_at(store, known_at)), policy)
 
 
 class PathsReport(BaseModel):
@@ -154,8 +154,8 @@ class PathsReport(BaseModel):
 def contact_paths(store: GraphStore, contact_id: str, as_of: dt.date, policy: Policy,
                   known_at: dt.datetime | None = None) -> PathsReport:
     """The strongest warm paths to a contact."""
-    known_at = _known(store, known_at)
-    contact = _record_at(store, Contact, contact_id, known_at)
+    known_at = checked_known_at(store, known_at)
+    contact = record_at(store, Contact, contact_id, known_at)
     if contact is None:
         raise NotFound("contact", contact_id)
     return paths_report(_account_graph(store, contact.account_id, known_at), contact, as_of, policy)
@@ -177,8 +177,8 @@ def departure(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
               account_ids: Iterable[str] | None = None, known_at: dt.datetime | None = None) -> DepartureReport:
     """The impact of a rep leaving, on every account where they hold a relationship
     (only those among ``account_ids`` when given)."""
-    known_at = _known(store, known_at)
-    rep = _record_at(store, Rep, rep_id, known_at)
+    known_at = checked_known_at(store, known_at)
+    rep = record_at(store, Rep, rep_id, known_at)
     if rep is None:
         raise NotFound("rep", rep_id)
     ids = store.rep_account_ids(rep_id) if known_at is None else history.rep_account_ids(store, rep_id, known_at)
@@ -201,8 +201,8 @@ def handover(store: GraphStore, rep_id: str, as_of: dt.date, policy: Policy,
     Known at a past ``known_at``, the accounts are those where the rep then held a
     relationship (the trail is searched by relationship; an account where they
     were only on the team is not listed)."""
-    known_at = _known(store, known_at)
-    if _record_at(store, Rep, rep_id, known_at) is None:
+    known_at = checked_known_at(store, known_at)
+    if record_at(store, Rep, rep_id, known_at) is None:
         raise NotFound("rep", rep_id)
     if known_at is None:
         ids = set(store.rep_account_ids(rep_id)) | set(store.team_account_ids(rep_id))
@@ -352,7 +352,7 @@ def risks(store: GraphStore, as_of: dt.date, policy: Policy, tiers: Iterable[str
     known_at : datetime, optional
         The accounts as known then (one process, account by account from the trail).
     """
-    known_at = _known(store, known_at)
+    known_at = checked_known_at(store, known_at)
     ids = store.account_ids() if account_ids is None else sorted(set(account_ids))
     wanted = {Tier(t) for t in tiers} if tiers else None
     if known_at is not None:

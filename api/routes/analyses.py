@@ -82,15 +82,16 @@ RepQuery = Annotated[str | None, Query(min_length=1, max_length=200, description
 
 
 @router.get("/portfolio/plans", response_model=PlansReport, summary="Plans and their completion")
-def plans(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf, rep_id: RepQuery = None) -> PlansReport:
-    return management.plans(store, as_of, policy, rep_id=rep_id, account_ids=scope, jobs=1)
+def plans(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf, known_at: KnownAt,
+          rep_id: RepQuery = None) -> PlansReport:
+    return management.plans(store, as_of, policy, rep_id=rep_id, account_ids=scope, jobs=1, known_at=known_at)
 
 
 @router.get("/accounts/{id}/plans", response_model=PlansReport, summary="An account's plans")
-def account_plans(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
+def account_plans(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf, known_at: KnownAt,
                   rep_id: RepQuery = None) -> PlansReport:
     access.require_visible(scope, id, "account", id)
-    return management.plans(store, as_of, policy, account_id=id, rep_id=rep_id, jobs=1)
+    return management.plans(store, as_of, policy, account_id=id, rep_id=rep_id, jobs=1, known_at=known_at)
 
 
 class GapPlan(BaseModel):
@@ -118,24 +119,26 @@ def gap_plan(id: IdPath, body: GapPlan, store: StoreDep, scope: Scope, who: Curr
 
 
 @router.get("/portfolio/cadence", response_model=CadenceReport, summary="Meetings per rep and week")
-def cadence(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
+def cadence(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf, known_at: KnownAt,
             weeks: Annotated[int, Query(ge=1, le=520)] = 4) -> CadenceReport:
-    return management.cadence(store, as_of, policy, weeks=weeks, account_ids=scope, jobs=1)
+    return management.cadence(store, as_of, policy, weeks=weeks, account_ids=scope, jobs=1, known_at=known_at)
 
 
 @router.get("/portfolio/completeness", response_model=CompletenessReport, summary="Information completeness")
-def completeness(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> CompletenessReport:
-    return management.completeness(store, as_of, policy, account_ids=scope, jobs=1)
+def completeness(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
+                 known_at: KnownAt) -> CompletenessReport:
+    return management.completeness(store, as_of, policy, account_ids=scope, jobs=1, known_at=known_at)
 
 
 @router.get("/accounts/{id}/completeness", response_model=CompletenessReport, summary="An account's completeness")
 def account_completeness(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep,
-                         as_of: AsOf) -> CompletenessReport:
+                         as_of: AsOf, known_at: KnownAt) -> CompletenessReport:
     access.require_visible(scope, id, "account", id)
-    return management.completeness(store, as_of, policy, account_id=id, jobs=1)
+    return management.completeness(store, as_of, policy, account_id=id, jobs=1, known_at=known_at)
 
 
 @router.get("/portfolio/measures", response_model=management.MeasuresReport,
             summary="Completeness, plan completion, satisfaction")
-def measures(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> management.MeasuresReport:
-    return management.measures(store, as_of, policy, account_ids=scope, jobs=1)
+def measures(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
+             known_at: KnownAt) -> management.MeasuresReport:
+    return management.measures(store, as_of, policy, account_ids=scope, jobs=1, known_at=known_at)

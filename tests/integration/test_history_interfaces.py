@@ -76,6 +76,14 @@ class TestCli:
         assert r.returncode == 2 and "history begins at 2025-11-16 09:00:00 UTC" in r.stderr
         assert "Traceback" not in r.stderr
 
+    @pytest.mark.parametrize("command", [["plans"], ["cadence"], ["completeness"], ["measures"]])
+    def test_the_loop_known_at_the_demo_day_is_the_store_now(self, demo, command):
+        now = _cli(demo, *command, "--json", "--as-of", AS_OF)
+        then = _cli(demo, *command, "--json", "--as-of", AS_OF, "--known-at", AS_OF)
+        assert now.returncode == then.returncode == 0 and json.loads(now.stdout) == json.loads(then.stdout)
+        early = _cli(demo, *command, "--known-at", "2025-11-01")
+        assert early.returncode == 2 and "history begins at 2025-11-16 09:00:00 UTC" in early.stderr
+
     def test_a_rep_known_before_and_after_leaving(self, demo):
         # the story: rep-zhao-lei active from the first day, inactive from 2026-08-31
         before = json.loads(_cli(demo, "departure", "rep-zhao-lei", "--json", "--as-of", "2026-08-30",
@@ -119,8 +127,10 @@ class TestApi:
         with running_app(tmp_path) as env:
             assert "known_at" in assert_problem(env.admin("GET", "/accounts/acc-jnm/gaps",
                                                           params={"known_at": "soon"}), 422)["detail"]
-            body = assert_problem(env.admin("GET", "/portfolio/risks", params={"known_at": "2020-01-01"}), 422)
-            assert "history begins" in body["detail"]
+            for path in ("/portfolio/risks", "/portfolio/plans", "/portfolio/cadence", "/portfolio/completeness",
+                         "/portfolio/measures", "/accounts/acc-jnm/plans", "/accounts/acc-jnm/completeness"):
+                body = assert_problem(env.admin("GET", path, params={"known_at": "2020-01-01"}), 422)
+                assert "history begins" in body["detail"]
             assert_problem(env.admin("GET", "/changes", params={"since": "last week"}), 422)
             assert_problem(env.admin("GET", "/stale-soon", params={"account_id": "nope"}), 404)
 
