@@ -183,13 +183,19 @@ def account_known_at(account_id: str, current: Dataset, entries: Iterable[AuditE
     """
     parsed = {} if parsed is None else parsed
     data = known_at(current.model_copy(update={"reps": []}), entries, at, parsed)
+    return _own(account_id, data, known_at(Dataset(reps=list(reps)), rep_entries, at, parsed).reps)
+
+
+def _own(account_id: str, data: Dataset, reps: Iterable[Rep]) -> Dataset | None:
+    """Of ``data`` (records as known at a time), those whose account was
+    ``account_id`` then, with the reps (of ``reps``) they name; None without the account."""
     homes = {Contact: {c.id: c.account_id for c in data.contacts}, Bid: {b.id: b.account_id for b in data.bids}}
     lists = {Dataset.field_for(t): [r for r in data.records(t) if home_account(r, homes) == account_id]
              for t in RECORD_TYPES if t is not Rep}
     if not lists["accounts"]:
         return None
     named = rep_ids_of(Dataset(**lists))
-    lists["reps"] = [r for r in known_at(Dataset(reps=list(reps)), rep_entries, at, parsed).reps if r.id in named]
+    lists["reps"] = [r for r in reps if r.id in named]
     return Dataset(**lists)
 
 
@@ -219,6 +225,44 @@ class AccountPast:
             return self.current  # nothing written since: as it is now
         return account_known_at(self.account_id, self.current, self.entries, self.reps, self.rep_entries, at,
                                 self.parsed)
+
+    def at_each(self, times: Sequence[dt.datetime]) -> Iterator[Dataset | None]:
+        """``self.at(t)`` for each of ``times`` (ascending), rebuilt once at the
+        first and then moved forward by the entries of each interval: each entry
+        is applied once, however many times are asked (a monthly trend)."""
+        times = [utc(t) for t in times]
+        if not times:
+            return
+        entries = [e for e in self.entries if e.action is not Action.restore and e.kind in _TYPES
+                   and _TYPES[e.kind] is not Rep]  # (the reps are rebuilt from their own entries)
+        first = known_at(self.current.model_copy(update={"reps": []}), entries, times[0], self.parsed)
+        state = {kind: {_key(r): r for r in first.records(t)} for kind, t in _TYPES.items() if t is not Rep}
+        applied: dict[tuple[str, str], int] = {}  # (kind, key) → the position of the entry its value is from
+        for i, e in enumerate(entries):
+            if e.at <= times[0]:
+                applied[(e.kind, e.key)] = i
+        later = [(i, e) for i, e in enumerate(entries) if e.at > times[0]]
+        data, previous = None, None
+        for at in times:
+            due = [(i, e) for i, e in later if e.at <= at]
+            later = [(i, e) for i, e in later if e.at > at]
+            for i, e in due:  # in the writes' order; a value already from a later write stays
+                if applied.get((e.kind, e.key), -1) > i:
+                    continue
+                applied[(e.kind, e.key)] = i
+                if e.after is None:
+                    state[e.kind].pop(e.key, None)
+                    continue
+                if (e.id, True) not in self.parsed:
+                    self.parsed[(e.id, True)] = _TYPES[e.kind].model_validate(e.after)
+                state[e.kind][e.key] = self.parsed[(e.id, True)]
+            if previous is None or due or any(previous < e.at <= at for e in self.rep_entries):
+                lists = {Dataset.field_for(_TYPES[kind]): sorted(found.values(), key=lambda r: r.key)
+                         for kind, found in state.items()}
+                reps = known_at(Dataset(reps=list(self.reps)), self.rep_entries, at, self.parsed).reps
+                data = _own(self.account_id, Dataset.model_construct(**lists, reps=[]), reps)
+            previous = at
+            yield data
 
 
 def _entries(store, query: str, **params) -> list[AuditEntry]:

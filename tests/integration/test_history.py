@@ -199,6 +199,9 @@ def _rebuilt_equals_exports(steps) -> None:
                 assert history.known_at(now, trail, at) == expected
                 for a in ACCOUNTS:
                     assert history.account_data(store, a, at) == _account_of(expected, a)
+            for a in ACCOUNTS:  # the same moving forward from the first time, as a trend does
+                assert list(history.account_past(store, a).at_each([at for at, _ in seen])) \
+                    == [_account_of(expected, a) for _, expected in seen]
             moved = Path(tmp) / "export.json"
             fileformat.write_json(now, moved, trail)
         with open_store(f"ladybug://{Path(tmp) / 'moved.lbug'}") as fresh:
