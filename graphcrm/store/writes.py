@@ -16,14 +16,14 @@ from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from graphcrm.audit import Actor, AuditEntry, Trail, subjects
+from graphcrm.audit import Action, Actor, AuditEntry, Trail, subjects
 from graphcrm.errors import InUse
-from graphcrm.model import RECORD_TYPES, Activity, ApiKey, Dataset, Record, Relationship
+from graphcrm.model import RECORD_TYPES, Activity, ApiKey, Dataset, Record, Relationship, kind_of
 from graphcrm.schema import (
     EDGE_TYPES, NODE_TYPES, cleared_on_delete, dependents, edge_refs, ends, home_account, home_via, list_refs,
     query, referrers,
 )
-from graphcrm.store.effects import after_states, changes, deletion_effects, meetings
+from graphcrm.store.effects import Stored, after_states, changes, deletion_effects, meetings
 
 if TYPE_CHECKING:
     from graphcrm.store.port import GraphStore
@@ -171,10 +171,35 @@ def plan(store: GraphStore, data: Dataset, trail: Trail, history: Sequence[Audit
     before = stored(store, data)
     after = after_states(data, before)
     known = homes(store, (r for records in after.values() for r in records.values()))
-    for t, changed in changes(after, before):
+    for t, changed in changes(after, _known_once_restored(before, after, history)):
         trail.add(t, changed, partial(home_account, homes=known))
     trail.restored(history)
     return store.steps(data, before, after, trail)
+
+
+def _known_once_restored(stored: Stored, after: Stored, history: Sequence[AuditEntry]) -> Stored:
+    """What the store knows of the written records once ``history`` (exported
+    entries it lacked) is restored: what it holds, and for a record it lacks, the
+    last value those entries give it. So a load of an export into a fresh store
+    adds no entry for a record the export's trail already holds as it is: the
+    trail says it existed since its own first entry, not that the load created
+    it (else one account's past, read from the entries filed under it, would
+    lose a record whose earlier entries were filed under the account it moved
+    from). Only the written records' last entries are parsed."""
+    if not history:
+        return stored
+    last: dict[tuple[str, str], AuditEntry] = {}
+    for e in sorted(history, key=lambda e: e.id):
+        if e.action is not Action.restore:
+            last[(e.kind, e.key)] = e
+    known = dict(stored)
+    for t, records in after.items():
+        held, kind = stored.get(t, {}), kind_of(t)
+        found = {key: t.model_validate(e.after) for key in records if key not in held
+                 and (e := last.get((kind, "/".join(key)))) is not None and e.after is not None}
+        if found:
+            known[t] = {**held, **found}
+    return known
 
 
 def _around(store: GraphStore, node: Record) -> Dataset:
