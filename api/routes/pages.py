@@ -8,7 +8,7 @@ SameSite=Strict cookie (Secure over HTTPS); the forms refuse cross-site posts.
 from __future__ import annotations
 
 from pathlib import Path as FilePath
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -54,8 +54,14 @@ def account_graph(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, 
 
 
 @router.get("/portfolio/graph", summary="Portfolio map (HTML)", **HTML)
-def portfolio_graph(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
-    return _graph(viz.render_portfolio_map(views.portfolio_view(store, as_of, policy, scope)))
+def portfolio_graph(request: Request, store: StoreDep, cache: CacheDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
+                    by: Annotated[Literal["region", "group"] | None, Query(
+                        description="Count the accounts by region or parent group "
+                                    "[default: by region above 300 accounts]")] = None,
+                    key: Annotated[str | None, Query(min_length=1, max_length=200, description=(
+                        "Draw the accounts of this region or group (id)"))] = None) -> HTMLResponse:
+    summary = _summary(store, cache, policy, as_of, scope)
+    return _graph(viz.render_portfolio_map(views.portfolio_map_view(summary, store.reps(), by, key), served=True))
 
 
 # --- the web UI ---------------------------------------------------------------------
