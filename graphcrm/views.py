@@ -7,6 +7,7 @@ graph: the people and links to draw, with every fact a tooltip or colour needs.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import networkx as nx
 from pydantic import BaseModel
@@ -26,12 +27,13 @@ from graphcrm.analysis.stale_soon import DEFAULT_WITHIN, stale_soon
 from graphcrm.over_time import StaleSoonReport
 from graphcrm.model import STANCE_NAMES, Account, Contact, Rep
 from graphcrm.policy import Policy
+from graphcrm.portfolio import PortfolioGroup, PortfolioSummary, groups as portfolio_groups
 from graphcrm.services import PathsReport, RisksReport, departure, paths_report, risks
 from graphcrm.store.port import GraphStore
 
 __all__ = [
     "Person", "RepNode", "Link", "GraphView", "UnitNode", "AccountView", "PortfolioView",
-    "decision_chain_view", "account_view", "portfolio_view", "bid_view", "account_map_view",
+    "decision_chain_view", "account_view", "portfolio_view", "portfolio_map_view", "MAP_ACCOUNTS", "bid_view", "account_map_view",
     "AccountPage", "account_page", "BidPage", "bid_page", "FlagChip", "flag_chips", "names_in", "ContactView", "contact_view", "RepView", "rep_view",
 ]
 
@@ -120,6 +122,16 @@ class PortfolioView(BaseModel):
     revenue: dict[str, float]
     holds: list[Link]
     """rep → account, ``strength`` = the rep's share of the key contacts the account's holders hold."""
+    groups: list[PortfolioGroup] = []
+    """The aggregated map: one node per region or parent group (then no accounts are drawn)."""
+    by: Literal["region", "group"] | None = None
+    """What ``groups`` count by, or what the drawn accounts were chosen by (with ``key``)."""
+    key: str | None = None
+    """The region or group whose accounts are drawn (a drill-down)."""
+    hidden: int = 0
+    """Accounts of the selection not drawn (beyond ``MAP_ACCOUNTS``, the least risky)."""
+    held_by_one: int | None = None
+    """Accounts of the selection held by one person (None: count the drawn ones)."""
 
 
 def _links(g: nx.MultiDiGraph, contact_ids: set[str], d, policy: Policy) -> list[Link]:
@@ -249,21 +261,58 @@ def portfolio_view(store: GraphStore, as_of: dt.date, policy: Policy,
                    account_ids: list[str] | None = None) -> PortfolioView:
     """Accounts linked to the reps who hold their key contacts."""
     report = risks(store, as_of, policy, jobs=1, account_ids=account_ids)
+    accounts, _ = store.page(Account, scope=account_ids, limit=1_000_000)
+    return _account_level(report, store.reps(), {a.id: a.annual_revenue or 0.0 for a in accounts})
+
+
+def _account_level(report: RisksReport, reps: dict[str, Rep], revenue: dict[str, float], **more) -> PortfolioView:
     covered = {a.account_id: a.covered_key_contacts for a in report.accounts}
     holds: dict[tuple[str, str], int] = {}
     for a in report.accounts:
-        for reps in a.holders.values():
-            for r in reps:
+        for holders in a.holders.values():
+            for r in holders:
                 holds[(r, a.account_id)] = holds.get((r, a.account_id), 0) + 1
     held_by = {r for r, _ in holds}
-    reps, _ = store.page(Rep, limit=1_000_000)
-    accounts, _ = store.page(Account, scope=account_ids, limit=1_000_000)
     return PortfolioView(
-        title="Portfolio — who holds which account", as_of=as_of, risks=report,
-        reps=[RepNode(id=r.id, name=r.name, role=r.role, active=r.active) for r in reps if r.id in held_by],
-        revenue={a.id: a.annual_revenue or 0.0 for a in accounts},
+        title="Portfolio — who holds which account", as_of=report.as_of, risks=report,
+        reps=[RepNode(id=r.id, name=r.name, role=r.role, active=r.active)
+              for r in sorted(reps.values(), key=lambda r: r.id) if r.id in held_by],
+        revenue=revenue,
         holds=[Link(type="HOLDS", source=r, target=a, strength=n / max(1, covered[a]))
-               for (r, a), n in sorted(holds.items())])
+               for (r, a), n in sorted(holds.items())], **more)
+
+
+MAP_ACCOUNTS = 300
+"""Most accounts the portfolio map draws one by one; above, it counts them by region
+(or draws the riskiest of a drilled-down group)."""
+
+
+def portfolio_map_view(summary: PortfolioSummary, reps: dict[str, Rep], by: Literal["region", "group"] | None = None,
+                       key: str | None = None) -> PortfolioView:
+    """The portfolio map at any size: up to ``MAP_ACCOUNTS`` accounts drawn one by
+    one; a larger portfolio (or ``by`` without ``key``) aggregated by region or
+    parent group, with counts; ``key`` drills down to one region's or group's
+    accounts (the riskiest ``MAP_ACCOUNTS`` of them drawn)."""
+    rows = summary.rows
+    if key is not None:
+        by = by or "region"
+        rows = [r for r in rows if (r.region if by == "region" else r.group_id) == key]
+    elif by is None and len(rows) > MAP_ACCOUNTS:
+        by = "region"
+    held = sum(r.risk.held_by_one for r in rows)
+    if key is None and by is not None:
+        found, _ = portfolio_groups(rows, by, summary.groups)
+        return PortfolioView(title=f"Portfolio — accounts by {'region' if by == 'region' else 'parent group'}",
+                             as_of=summary.as_of, risks=RisksReport(as_of=summary.as_of, accounts=[]), reps=[],
+                             revenue={}, holds=[], groups=found, by=by, held_by_one=held)
+    shown = rows[:MAP_ACCOUNTS]
+    view = _account_level(RisksReport(as_of=summary.as_of, accounts=[r.risk for r in shown]), reps,
+                          {r.risk.account_id: r.revenue for r in shown},
+                          by=by, key=key, hidden=len(rows) - len(shown), held_by_one=held)
+    if key is not None:
+        name = key if by == "region" else summary.groups.get(key, key)
+        view.title = f"Portfolio — {'region' if by == 'region' else 'group'} {name}: who holds which account"
+    return view
 
 
 def bid_view(store: GraphStore, bid_id: str, as_of: dt.date, policy: Policy) -> GraphView:

@@ -73,9 +73,10 @@ def network_data(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
 
 
 def render(title: str, subtitle: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
-           options: dict[str, Any], legend: list[dict[str, Any]], flags: list[str] | None = None,
+           options: dict[str, Any], legend: list[dict[str, Any]], flags: list[str | dict[str, Any]] | None = None,
            height: str = "80vh") -> str:
-    """The page: title, subtitle, red flags, the graph and its legend."""
+    """The page: title, subtitle, red flags (a text, or ``{text, link, href}``: a
+    summary with a link), the graph and its legend."""
     js, css = _vis_assets()
     html = _env.get_template("graph.html").render(
         title=title, subtitle=subtitle, flags=flags or [], legend=legend, height=height,

@@ -8,8 +8,8 @@ SameSite=Strict cookie (Secure over HTTPS); the forms refuse cross-site posts.
 from __future__ import annotations
 
 from pathlib import Path as FilePath
-from typing import Annotated
-from urllib.parse import quote
+from typing import Annotated, Literal
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -18,11 +18,11 @@ import viz
 from api.deps import AsOf, CacheDep, PolicyDep, Scope, StoreDep
 from api.security import graph_csp, same_origin, secure_cookie
 from api.ui import COOKIE, page, ui_principal
-from graphcrm import access, management, over_time, search, services, views
+from graphcrm import access, over_time, portfolio, search, services, views
 from graphcrm.access import Forbidden, authenticate, scope_of
 from graphcrm.analysis.trends import DEFAULT_MONTHS
 from graphcrm.editing import etag
-from graphcrm.model import Account, Bid, BidRole, Contact, TeamMember
+from graphcrm.model import Account, Bid, BidRole, Contact, TeamMember, Tier
 from viz.evaluation_chart import evaluation_chart
 from viz.trend_chart import account_charts, bid_chart, portfolio_chart
 
@@ -54,8 +54,14 @@ def account_graph(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, 
 
 
 @router.get("/portfolio/graph", summary="Portfolio map (HTML)", **HTML)
-def portfolio_graph(store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
-    return _graph(viz.render_portfolio_map(views.portfolio_view(store, as_of, policy, scope)))
+def portfolio_graph(request: Request, store: StoreDep, cache: CacheDep, scope: Scope, policy: PolicyDep, as_of: AsOf,
+                    by: Annotated[Literal["region", "group"] | None, Query(
+                        description="Count the accounts by region or parent group "
+                                    "[default: by region above 300 accounts]")] = None,
+                    key: Annotated[str | None, Query(min_length=1, max_length=200, description=(
+                        "Draw the accounts of this region or group (id)"))] = None) -> HTMLResponse:
+    summary = _summary(store, cache, policy, as_of, scope)
+    return _graph(viz.render_portfolio_map(views.portfolio_map_view(summary, store.reps(), by, key), served=True))
 
 
 # --- the web UI ---------------------------------------------------------------------
@@ -91,17 +97,34 @@ def logout(request: Request) -> Response:
     return response
 
 
+PortfolioParams = Annotated[portfolio.PortfolioQuery, Query()]
+REPS_SHOWN = 50
+"""Rows of the portfolio page's rep table (the rest are counted)."""
+
+
+def _summary(store, cache, policy, as_of, scope) -> portfolio.PortfolioSummary:
+    """The portfolio's summary rows, computed once per store generation (every
+    account's bus factor and measures: minutes at 50,000 accounts)."""
+    return cache.get(store, ("portfolio_summary", None if scope is None else tuple(scope), as_of, policy),
+                     lambda: portfolio.portfolio_summary(store, as_of, policy, account_ids=scope))
+
+
 @router.get("/ui/", include_in_schema=False)
-def portfolio_page(request: Request, store: StoreDep, cache: CacheDep, policy: PolicyDep, as_of: AsOf) -> Response:
+def portfolio_page(request: Request, store: StoreDep, cache: CacheDep, policy: PolicyDep, as_of: AsOf,
+                   query: PortfolioParams) -> Response:
     who = ui_principal(request, store)
     if isinstance(who, Response):
         return who
-    scope = scope_of(store, who)
-    report = services.risks(store, as_of, policy, jobs=1, account_ids=scope)
-    measures = management.measures(store, as_of, policy, account_ids=scope, jobs=1)
-    return page(request, "portfolio.html", who, title="Portfolio", report=report, measures=measures,
-                held_by_one=sum(a.held_by_one for a in report.accounts),
-                account_measures={a.account_id: a for a in measures.accounts},
+    summary = _summary(store, cache, policy, as_of, scope_of(store, who))
+    chosen = portfolio.select(summary.rows, query)
+    extra = [("as_of", str(as_of))] if "as_of" in request.query_params else []
+
+    def href(**changes) -> str:
+        return "/ui/?" + urlencode(query.params(**changes) + extra)
+
+    return page(request, "portfolio.html", who, title="Portfolio", summary=summary, chosen=chosen, query=query,
+                href=href, as_of=as_of, held_by_one=sum(r.risk.held_by_one for r in summary.rows),
+                measures=summary.measures, reps_shown=REPS_SHOWN, tiers=list(Tier),
                 trend=f"/ui/portfolio/trend?as_of={as_of}")
 
 
