@@ -452,9 +452,10 @@ def trend_bid(ctx: typer.Context, bid_id: str, months: MonthsOpt = trends.DEFAUL
 
 @trend_app.command("portfolio")
 def trend_portfolio(ctx: typer.Context, months: MonthsOpt = trends.DEFAULT_MONTHS,
-                    json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None) -> None:
+                    json: JsonOpt = False, as_of: AsOfOpt = None, policy: PolicyOpt = None,
+                    jobs: JobsOpt = None) -> None:
     """The number of accounts held by one person at each of the last N months."""
-    _trend(ctx, lambda s, p, d: over_time.portfolio_trend(s, p, months, d), json, policy, as_of)
+    _trend(ctx, lambda s, p, d: over_time.portfolio_trend(s, p, months, d, jobs=jobs), json, policy, as_of)
 
 
 @app.command("changes")

@@ -241,11 +241,13 @@ class AccountPast:
         for i, e in enumerate(entries):
             if e.at <= times[0]:
                 applied[(e.kind, e.key)] = i
-        later = [(i, e) for i, e in enumerate(entries) if e.at > times[0]]
-        data, previous = None, None
+        later = sorted(((i, e) for i, e in enumerate(entries) if e.at > times[0]), key=lambda p: p[1].at)
+        data, previous, start = None, None, 0
         for at in times:
-            due = [(i, e) for i, e in later if e.at <= at]
-            later = [(i, e) for i, e in later if e.at > at]
+            end = start
+            while end < len(later) and later[end][1].at <= at:
+                end += 1
+            due, start = sorted(later[start:end], key=lambda p: p[0]), end
             for i, e in due:  # in the writes' order; a value already from a later write stays
                 if applied.get((e.kind, e.key), -1) > i:
                     continue
@@ -285,10 +287,13 @@ def _past(account_id: str, current: Dataset, entries: list[AuditEntry], reps: di
                        sorted((e for r in named for e in rep_entries.get(r, ())), key=lambda e: e.id))
 
 
-def _by_subject(store, query: str, **params) -> dict[str, list[AuditEntry]]:
-    """Subject → its entries, oldest first (one entry may be about several subjects)."""
+def _by_subject(store, query: str, kinds: set[str] | None = None, **params) -> dict[str, list[AuditEntry]]:
+    """Subject → its entries (of ``kinds``, default all), oldest first (one entry
+    may be about several subjects)."""
     found: dict[str, list[AuditEntry]] = {}
     for row in store.read(query, **params):
+        if kinds is not None and row["kind"] not in kinds:
+            continue
         subject = row.pop("subject")
         found.setdefault(subject, []).append(AuditEntry.from_row(row))
     return found
@@ -339,9 +344,8 @@ def iter_account_pasts(store, account_ids: Sequence[str] | None = None, batch: i
         wanted = set(part)
         current = (store.accounts_data(part) if set(record_types) >= set(RECORD_TYPES) else
                    {a: Dataset(**lists) for a, lists in reads.account_rows(store, part, record_types, reads.record).items()})
-        grouped = {a: [e for e in entries if e.kind in kinds]
-                   for a, entries in _by_subject(store, "audit/in_subjects", first=part[0], last=part[-1]).items()
-                   if a in wanted}
+        grouped = {a: entries for a, entries in
+                   _by_subject(store, "audit/in_subjects", kinds, first=part[0], last=part[-1]).items() if a in wanted}
         for a in part:
             yield _past(a, current.get(a, Dataset()), grouped.get(a, []), reps, rep_entries)
 

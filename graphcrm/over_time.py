@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from graphcrm import history, services
 from graphcrm.analysis.changes import AccountChanges, FlagChange, account_changes
 from graphcrm.analysis.coverage import coverage_check
-from graphcrm.analysis.dependency import account_risk
+from graphcrm.analysis.dependency import account_risk, bus_factor_of_rows
 from graphcrm.analysis.depth import open_bids
 from graphcrm.analysis.stale_soon import DEFAULT_WITHIN, StaleSoon, stale_soon as stale_soon_of
 from graphcrm.analysis.trends import (AccountPoint, BidPoint, PortfolioPoint, account_point, bid_point,
@@ -127,23 +127,35 @@ class PortfolioTrend(BaseModel):
 
 
 def portfolio_trend(store: GraphStore, policy: Policy, months: int, until: dt.date,
-                    account_ids: Iterable[str] | None = None) -> PortfolioTrend:
-    """The number of accounts, and of accounts held by one person, at each month:
-    every account's past is read once (in batches) and rebuilt at each month."""
-    days, first = month_ends(until, months), history.begins(store)
+                    account_ids: Iterable[str] | None = None, jobs: int | None = 1) -> PortfolioTrend:
+    """The number of accounts, and of accounts held by one person, at each month.
+
+    Every account's past is read once (in batches, in ``jobs`` worker processes
+    from ``services.PARALLEL_FROM`` accounts on; default one process, as the API
+    and pages run it) and moved forward month by month (``AccountPast.at_each``):
+    each audit entry is applied once, and a month with no entry reuses the last
+    month's records. Months before the store's history count no account."""
+    days = month_ends(until, months)
+    ids = history.all_account_ids(store) if account_ids is None else sorted(set(account_ids))
     points = [PortfolioPoint(month=f"{d:%Y-%m}", as_of=d) for d in days]
-    ids = None if account_ids is None else sorted(set(account_ids))
-    for past in history.iter_account_pasts(store, ids, record_types=services.RISK_RECORDS):
-        g, known = None, None  # the graph of the last month, and the time it was known at
-        for point, day in zip(points, days):
-            at = history.end_of_day(day)
-            if known is None or past.changed(known, at):  # else the same records: the same graph
-                g = _at_day(past, day, first)
-                known = at if g is not None else None
-            if g is not None:
-                point.accounts += 1
-                point.held_by_one += account_risk(g, day, policy).held_by_one
+    for counts in services.batches(store, ids, jobs, _trend_batch, days, history.begins(store), policy):
+        for point, (accounts, held) in zip(points, counts):
+            point.accounts += accounts
+            point.held_by_one += held
     return PortfolioTrend(months=points)
+
+
+def _trend_batch(store: GraphStore, ids: list[str], days: list[dt.date], first: dt.datetime | None,
+                 policy: Policy, reps) -> list[tuple[int, int]]:
+    """(accounts, held by one) at each of ``days`` over the accounts ``ids`` (a worker's batch)."""
+    counts = [[0, 0] for _ in days]
+    known = [i for i, d in enumerate(days) if first is not None and history.end_of_day(d) >= first]
+    for past in history.iter_account_pasts(store, ids, record_types=services.RISK_RECORDS):
+        for i, data in zip(known, past.at_each([history.end_of_day(days[i]) for i in known])):
+            if data is not None:  # judged each month from its rows (no graph): the staleness clock moves
+                counts[i][0] += 1
+                counts[i][1] += bus_factor_of_rows(data, days[i], policy) == 1
+    return [tuple(c) for c in counts]
 
 
 # --- what changed ------------------------------------------------------------------------------------

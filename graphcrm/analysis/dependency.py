@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 from collections.abc import Iterable, Mapping
 
 import networkx as nx
@@ -17,7 +18,7 @@ from pydantic import BaseModel
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from graphcrm.analysis.depth import Depths, account_key_contacts, depths
+from graphcrm.analysis.depth import Depths, account_key_contacts, depths, depths_of_rows, key_contacts_of_rows
 from graphcrm.graph import nodes_of
 from graphcrm.model import StrategicFit
 from graphcrm.policy import Policy
@@ -186,6 +187,21 @@ class AccountRisk(BaseModel):
     """Covered key contact → the reps who hold them."""
     cash_cow: bool = False
     """The account's strategy diverges from ours: kept, but not invested in."""
+
+
+def bus_factor_of_rows(rows: Any, as_of: dt.date, policy: Policy) -> int:
+    """``account_risk(build_graph(rows, …), as_of, policy).bus_factor`` from an
+    account's rows (``AccountRows`` or a ``Dataset``) without building the graph:
+    for a scan that needs only the bus factor at many times (the portfolio trend).
+
+    >>> from graphcrm.model import Account, Contact, Dataset, Relationship, Rep
+    >>> rows = Dataset(accounts=[Account(id="a", name="A", tier="A")],
+    ...                contacts=[Contact(id="c", account_id="a", name="C", level="executive")],
+    ...                reps=[Rep(id="r", name="R")], relationships=[Relationship(rep_id="r", contact_id="c", depth=3)])
+    >>> bus_factor_of_rows(rows, dt.date(2026, 1, 1), Policy())
+    1
+    """
+    return bus_factor(key_holders(depths_of_rows(rows, as_of, policy), key_contacts_of_rows(rows), policy).values())
 
 
 def account_risk(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> AccountRisk:

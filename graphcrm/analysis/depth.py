@@ -255,6 +255,18 @@ def account_key_contacts(g: nx.MultiDiGraph) -> set[str]:
     return keys
 
 
+def key_contacts_of_rows(rows: Any) -> set[str]:
+    """``account_key_contacts(build_graph(rows, …))`` from an account's rows
+    (``AccountRows`` or a ``Dataset``) without building the graph: its executive
+    contacts, and the contacts of its rows whose role in an open bid of its rows
+    is key (``is_key_role``)."""
+    contacts = {c.id for c in rows.contacts}
+    open_ = {b.id for b in rows.bids if BidStage(b.stage).is_open}
+    return ({c.id for c in rows.contacts if c.level == Level.executive}
+            | {r.contact_id for r in rows.bid_roles
+               if r.bid_id in open_ and r.contact_id in contacts and is_key_role(vars(r))})
+
+
 def account_required_depth(g: nx.MultiDiGraph, contact_id: str, policy: Policy) -> int:
     """A contact's required depth in the account's terms: key contacts of the
     account need the key depth, members of an open bid's decision chain the chain

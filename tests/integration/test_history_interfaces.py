@@ -169,3 +169,24 @@ def test_results_by_band(tmp_path):
     assert [(b.band, b.bids, b.won, b.win_rate) for b in r.by_coverage] == [
         ("under 50%", 1, 0, 0.0), ("50–79%", 0, 0, None), ("80–100%", 1, 1, 1.0)]
     assert [(b.band, b.bids, b.won) for b in r.by_bus_factor] == [("0", 1, 0), ("1", 1, 1), ("2", 0, 0), ("3+", 0, 0)]
+
+
+def test_the_portfolio_trend_counts_each_account_as_known_at_each_month_end(demo):
+    """The trend's fast path (each account moved forward by its entries, the bus
+    factor from its rows) counts what the definition gives month by month: each
+    account rebuilt known at the month's end and judged on its graph as of that day."""
+    from graphcrm.analysis.dependency import account_risk
+    from graphcrm.graph import build_graph
+
+    day, policy = dt.date.fromisoformat(AS_OF), Policy()
+    with open_store(demo) as store:
+        trend = over_time.portfolio_trend(store, policy, 14, day)
+        first, ids = history.begins(store), history.all_account_ids(store)
+        expected = []
+        for point in trend.months:
+            at = history.end_of_day(point.as_of)
+            pasts = [history.account_data(store, a, at) if at >= first else None for a in ids]
+            graphs = [build_graph(p, a) for a, p in zip(ids, pasts) if p is not None]
+            expected.append((len(graphs), sum(account_risk(g, point.as_of, policy).held_by_one for g in graphs)))
+    assert [(p.accounts, p.held_by_one) for p in trend.months] == expected
+    assert expected[0] == (0, 0) and expected[-1][0] > 0 and any(held for _, held in expected)

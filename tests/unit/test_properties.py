@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphcrm.analysis.coverage import coverage_check
-from graphcrm.analysis.dependency import account_risk, bus_factor, departing_reps
-from graphcrm.analysis.depth import depths, depths_of_rows
+from graphcrm.analysis.dependency import account_risk, bus_factor, bus_factor_of_rows, departing_reps
+from graphcrm.analysis.depth import account_key_contacts, depths, depths_of_rows, key_contacts_of_rows
 from graphcrm.analysis.influence import influence, influence_scores
 from graphcrm.analysis.paths import warm_paths
 from graphcrm.graph import build_graph
@@ -570,3 +570,14 @@ def test_depths_from_rows_equal_depths_from_the_graph(data, day):
     assert from_rows.raw == from_graph.raw
     assert from_rows.missing_last_contact == from_graph.missing_last_contact
     assert from_rows.last_contact == from_graph.last_contact
+
+
+@SETTINGS
+@given(data=datasets_with_meetings(), day=st.integers(-30, 400).map(lambda d: AS_OF - dt.timedelta(days=d)))
+def test_bus_factor_from_rows_equals_the_graphs(data, day):
+    """``bus_factor_of_rows`` and ``key_contacts_of_rows`` (the portfolio trend's
+    path, no graph) give what ``account_risk`` and ``account_key_contacts`` give on
+    the account's graph, and the key contacts are those of the definition."""
+    g = build_graph(data, ACC)
+    assert key_contacts_of_rows(data) == account_key_contacts(g) == account_keys(data)
+    assert bus_factor_of_rows(data, day, POLICY) == account_risk(g, day, POLICY).bus_factor
