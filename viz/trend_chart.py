@@ -2,7 +2,8 @@
 
 One chart per measure family: an account's three layer scores (0–100 %) and its
 bus factor, a bid's coverage, the portfolio's accounts held by one person. A
-month with nothing known leaves a gap in its line.
+month with nothing known leaves a gap in its line; a chart with nothing known
+at all (a store whose audit trail begins after these months) says so in words.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def line_chart(id: str, title: str, months: list[str], series: dict[str, list[fl
     ticks = [{"x": round(LEFT + i * step, 1), "label": months[i][2:]} for i in range(len(months) - 1, -1, -every)]
     return _env.get_template("trend.svg").render(
         id=id, title=title, w=W, h=H, left=LEFT, top=TOP, pw=pw, ph=ph, lines=lines, ticks=ticks,
-        ymax=_label(top, percent))
+        ymax=_label(top, percent), empty=not values)
 
 
 def _label(v: float, percent: bool) -> str:
@@ -68,5 +69,7 @@ def bid_chart(t: BidTrend) -> str:
 
 
 def portfolio_chart(t: PortfolioTrend) -> str:
+    known = [p.accounts > 0 for p in t.months]  # (no account known that month: a gap, not a zero)
     return line_chart("trend-held-by-one", "Accounts held by one person", [p.month for p in t.months],
-                      {"held by one": [p.held_by_one for p in t.months], "accounts": [p.accounts for p in t.months]})
+                      {"held by one": [p.held_by_one if k else None for p, k in zip(t.months, known)],
+                       "accounts": [p.accounts if k else None for p, k in zip(t.months, known)]})

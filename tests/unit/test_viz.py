@@ -442,6 +442,22 @@ class TestTrendChart:
         assert svg.count("<polyline") == 2 and svg.count("<circle") == 3 and ">3</text>" in svg
         assert "<script" not in svg
 
+    def test_a_chart_with_nothing_known_says_why(self):
+        import datetime as dt
+        from graphcrm.analysis.trends import PortfolioPoint
+        from graphcrm.over_time import PortfolioTrend
+        from viz.trend_chart import line_chart, portfolio_chart
+
+        assert "history begins later" in line_chart("t", "Bus factor", ["2026-01", "2026-02"], {"b": [None, None]})
+        assert "history begins later" not in line_chart("t", "Bus factor", ["2026-01", "2026-02"], {"b": [None, 0]})
+        # a portfolio month with no account known is a gap, not a zero: a store without history says so
+        months = [PortfolioPoint(month=m, as_of=dt.date.fromisoformat(f"{m}-28")) for m in ("2026-01", "2026-02")]
+        svg = portfolio_chart(PortfolioTrend(months=months))
+        assert "history begins later" in svg and "<polyline" not in svg
+        months[1] = months[1].model_copy(update={"accounts": 3, "held_by_one": 1})
+        svg = portfolio_chart(PortfolioTrend(months=months))
+        assert "history begins later" not in svg and svg.count("<circle") == 2  # February: both lines
+
     def test_names_are_escaped(self):
         from viz.trend_chart import line_chart
 
