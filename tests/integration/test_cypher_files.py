@@ -18,6 +18,7 @@ from graphcrm.store import ladybug
 from graphcrm.access import authenticate, create_key
 
 from graphcrm.search import find
+from graphcrm.portfolio import portfolio_summary
 from tests.cypher_lint import lint_files
 
 
@@ -60,6 +61,8 @@ def test_every_cypher_file_runs_on_ladybug(tmp_path, monkeypatch, seeds_dir):
         assert [p.at(now) for p in history.iter_account_pasts(store)] == list(store.accounts_data(store.account_ids()).values())
         store.export()
         store.counts()
+        summary = portfolio_summary(store, dt.date(2026, 11, 15), Policy())  # portfolio/regions, open_bids
+        assert summary.regions and any(r.open_bids for r in summary.rows)
         for account_id in store.account_ids():
             store.account_data(account_id)  # one account: of_account
         assert len(store.accounts_data(store.account_ids())) == len(data.accounts)  # several: in_accounts
