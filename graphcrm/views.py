@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from graphcrm.analysis.coverage import CoverageReport, coverage_check
 from graphcrm.analysis.completeness import AccountCompleteness, completeness
 from graphcrm.analysis.depth import (
-    Depths, account_key_contacts, account_required_depth, depths, open_bids, stances, status,
+    Depths, account_key_contacts, account_required_depths, depths, open_bids, stances, status,
 )
 from graphcrm.analysis.plans import PlanStatus, plan_statuses
 from graphcrm.analysis.gaps import GapsReport, gaps
@@ -235,9 +235,10 @@ def account_view(g: nx.MultiDiGraph, as_of: dt.date, policy: Policy) -> AccountV
     last = _last_contacts(d)
     keys = account_key_contacts(g)
     units = {u: a for u, a in nodes_of(g, "Unit")}
+    required_of = account_required_depths(g, policy)
     people = []
     for c, a in nodes_of(g, "Contact"):
-        required = account_required_depth(g, c, policy)
+        required = required_of[c]
         best = d.best(c)
         people.append(Person(
             id=c, name=a["name"], title=a.get("title"), level=a.get("level"), unit_id=a.get("unit_id"),

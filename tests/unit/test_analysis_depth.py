@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from graphcrm.analysis.depth import (
-    account_key_contacts, bid_key_contacts, chain, depths, effective_depth, is_key_role,
+    account_key_contacts, account_required_depth, account_required_depths, bid_key_contacts, chain, depths, effective_depth, is_key_role,
     last_contacts, open_bids, status,
 )
 from graphcrm.graph import build_graph
@@ -333,6 +333,23 @@ class TestKeyContacts:
         assert sorted(open_bids(g)) == ["bl", "bq", "bs", "bt"]
         # the executive + the key contacts of the four open bids; senior "sen" is not key
         assert account_key_contacts(g) == {"ex", "lead", "qual", "tend", "subm"}
+
+    def test_account_required_depths_key_chain_and_others(self):
+        # Policy(): key 3, chain 2, others 1. "ex" is an executive (key, no role);
+        # "dm" decides the open bid (key); "usr" is in its chain, not key (2);
+        # "won" decided a won bid only: a closed chain does not count (1); "x" has no role (1).
+        contacts = [person("ex", "executive"), *(person(c, "middle") for c in ("dm", "usr", "won", "x"))]
+        bids = [Bid(id="bt", account_id="a1", name="T", stage="tender"),
+                Bid(id="bw", account_id="a1", name="W", stage="won")]
+        roles = [BidRole(bid_id="bt", contact_id="dm", role="decision_maker"),
+                 BidRole(bid_id="bt", contact_id="usr", role="user", influence="low"),
+                 BidRole(bid_id="bw", contact_id="won", role="decision_maker")]
+        g = make_graph(contacts=contacts, bids=bids, roles=roles)
+        expected = {"ex": 3, "dm": 3, "usr": 2, "won": 1, "x": 1}
+        assert account_required_depths(g, P) == expected
+        assert {c: account_required_depth(g, c, P) for c in expected} == expected
+        assert account_required_depths(g, Policy(key_required_depth=4, chain_required_depth=3,
+                                                 other_required_depth=2))["usr"] == 3
 
     def test_account_key_contacts_without_bids(self):
         g = make_graph(contacts=[person("e1", "executive"), person("e2", "executive"), person("m", "middle")])
