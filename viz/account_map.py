@@ -42,7 +42,7 @@ def render_account_map(view: AccountView) -> str:
         {"color": colour, "label": status} for status, colour in COVERAGE_COLOURS.items()]},
         {"title": "Units", "items": [{"color": UNIT_COLOUR, "label": "unit"},
                                      {"color": DARK_COLOUR, "label": "dark unit: nobody known there"},
-                                     {"color": "#ffffff", "border": "1px solid #888", "label": "★ hidden influencer"}]},
+                                     {"color": "#ffffff", "border": "1px solid #888", "shape": "star", "label": "hidden influencer (a star)"}]},
         COVERAGE_LEGEND, LINK_LEGEND]
     flags = [f"dark unit: {u.name}" for u in view.units if u.dark]
     flags += [f"hidden influencer: {p.name}" for p in view.people if p.hidden_influencer]

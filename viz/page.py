@@ -26,6 +26,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
+from viz.style import keep_colour
+
 __all__ = ["render", "network_data", "page_csp"]
 
 _env = Environment(loader=PackageLoader("viz", "templates"), autoescape=select_autoescape(["html"]))
@@ -65,7 +67,7 @@ def network_data(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
                  options: dict[str, Any]) -> dict[str, Any]:
     """Nodes, edges and options as pyvis hands them to vis-network."""
     net = Network(directed=True, cdn_resources="in_line")
-    net.nodes, net.edges = nodes, edges
+    net.nodes, net.edges = [keep_colour(n) for n in nodes], edges
     net.node_ids = [n["id"] for n in nodes]
     net.options = options
     nodes, edges, _, _, _, _ = net.get_network_data()

@@ -111,7 +111,7 @@ def render_portfolio_map(view: PortfolioView, served: bool = False) -> str:
         {"color": BUS_COLOURS[2], "label": "2"}, {"color": BUS_COLOURS[3], "label": "3"},
         {"color": "#2ca02c", "label": "4 or more"}, {"color": BUS_COLOURS[0], "label": "0 — no key contact covered"}]},
         {"title": "Size", "items": [{"color": "#dddddd", "label": "annual revenue"}]},
-        {"title": "Links", "items": [{"color": "#1f5fa8", "border": "1px solid #0b3a6e", "label": "■ our rep"},
+        {"title": "Links", "items": [{"color": "#1f5fa8", "border": "1px solid #0b3a6e", "shape": "square", "label": "■ our rep"},
                                      {"line": "solid", "color": "#1f5fa8", "label": "holds key contacts (width = share)"}]}]
     subtitle = f"{len(view.risks.accounts)} accounts · as of {view.as_of}"
     if view.hidden:

@@ -31,20 +31,31 @@ def contact_style(status: str, key: bool) -> dict:
 def merge_colour(style: dict, background: str) -> dict:
     colour = dict(style.get("color", {}))
     colour["background"] = background
-    colour["highlight"] = {"background": background, "border": "#000000"}
     return {**style, "color": colour}
+
+
+def keep_colour(node: dict) -> dict:
+    """``node`` with its fill kept when hovered or selected: vis-network paints a
+    hovered node its default blue unless the colour names a ``hover`` one, so a
+    red "held by one person" would vanish under the pointer."""
+    colour = node.get("color")
+    if not isinstance(colour, dict) or "background" not in colour:
+        return node
+    border = colour.get("border", "#333333")
+    return {**node, "color": {**colour, "hover": {"background": colour["background"], "border": border},
+                              "highlight": {"background": colour["background"], "border": "#000000"}}}
 
 
 STANCE_LEGEND = {"title": "Stance (fill)", "items": [
     {"color": STANCE_COLOURS[s], "label": STANCE_NAMES[s]} for s in (2, 1, 0, -1, -2, None)]}
 COVERAGE_LEGEND = {"title": "Coverage (border, shape)", "items": [
-    {"color": "#ffffff", "border": "5px solid #7a0000", "label": "◆ key contact, uncovered"},
-    {"color": "#ffffff", "border": "4px dashed #b35900", "label": "◆ key contact, weak"},
+    {"color": "#ffffff", "border": "5px solid #7a0000", "shape": "diamond", "label": "◆ key contact, uncovered"},
+    {"color": "#ffffff", "border": "4px dashed #b35900", "shape": "diamond", "label": "◆ key contact, weak"},
     {"color": "#ffffff", "border": "2px solid #333", "label": "● covered (thick: key contact)"},
     {"color": "#ffffff", "border": "3px dashed #7a0000", "label": "● uncovered"},
 ]}
 LINK_LEGEND = {"title": "Links", "items": [
-    {"color": REP_COLOUR, "border": "1px solid #0b3a6e", "label": "■ our rep"},
+    {"color": REP_COLOUR, "border": "1px solid #0b3a6e", "shape": "square", "label": "■ our rep"},
     {"line": "solid", "color": REP_COLOUR, "label": "knows (width = effective depth)"},
     {"line": "dashed", "color": REP_COLOUR, "label": "knows, gone stale"},
     {"line": "solid", "color": "#7b3fa0", "label": "influences → (width = strength)"},

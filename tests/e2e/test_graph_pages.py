@@ -253,3 +253,70 @@ def test_account_map_is_at_rest_when_it_reports_stabilized(offline, seed_pages):
     }, 1000))""")
     at_rest = offline.page.evaluate("window.__atRest")
     assert moved < 1, f"nodes moved up to {moved:.0f} px in the second after stabilized (physics at rest: {at_rest})"
+
+
+def _pixel_at_node(page, node_id: str) -> list[int]:
+    """The RGB the canvas shows at a node's centre (after a frame is drawn)."""
+    page.wait_for_timeout(150)
+    return page.evaluate("""id => { const n = window.graphcrm.network;
+        const p = n.canvasToDOM(n.getPositions([id])[id]);
+        const canvas = document.querySelector('#graph canvas'), r = window.devicePixelRatio || 1;
+        return Array.from(canvas.getContext('2d').getImageData(Math.round(p.x * r), Math.round(p.y * r), 1, 1).data)
+                    .slice(0, 3); }""", node_id)
+
+
+def _rgb(hex_colour: str) -> list[int]:
+    return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+
+
+@pytest.mark.parametrize(("page_name", "pick"), [
+    ("decision-chain", "c:c-jnm-003"),  # an uncovered key contact, filled with its stance colour
+    ("portfolio-map", "held by one"),   # an account held by one person: red, #d62728
+])
+def test_hover_keeps_a_nodes_colour(offline, seed_pages, page_name, pick):
+    offline.open(seed_pages[page_name])
+    page = offline.page
+    if pick == "held by one":
+        pick = page.evaluate("""() => window.graphcrm.network.body.data.nodes.get()
+            .filter(n => n.color && n.color.background === '#d62728').map(n => n.id)[0]""")
+        assert pick, "the seeds' portfolio has an account held by one person"
+    fill = page.evaluate("id => window.graphcrm.network.body.data.nodes.get(id).color.background", pick)
+    _hover(page, pick)
+    assert page.evaluate("id => window.graphcrm.network.getNodeAt(window.graphcrm.network.canvasToDOM("
+                         "window.graphcrm.network.getPositions([id])[id])) === id", pick)
+    shown = _pixel_at_node(page, pick)
+    assert all(abs(a - b) <= 12 for a, b in zip(shown, _rgb(fill))), (pick, fill, shown)
+    offline.assert_clean()
+
+
+GLYPH_SHAPES = {"◆": "diamond", "■": "square", "●": "dot"}
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_every_legend_entry_has_the_shape_it_describes(offline, seed_pages, page_name):
+    """A label that begins with ◆, ■ or ● has a swatch of that shape, measured
+    from the browser's own geometry: a diamond is a square turned 45°, a square
+    has (nearly) straight corners, a dot is round."""
+    offline.open(seed_pages[page_name])
+    entries = offline.page.evaluate("""() => Array.from(document.querySelectorAll('aside .legend li'))
+        .filter(li => li.querySelector('.swatch')).map(li => {
+            const s = li.querySelector('.swatch'), css = getComputedStyle(s);
+            return {label: li.innerText.replace(s.innerText, '').trim(), radius: parseFloat(css.borderTopLeftRadius),
+                    width: s.getBoundingClientRect().width, layout: s.offsetWidth, transform: css.transform,
+                    text: s.innerText}; })""")
+    assert entries
+    checked = 0
+    for e in entries:
+        shape = GLYPH_SHAPES.get(e["label"][:1])
+        if shape == "diamond":  # turned 45°: its box grows by √2
+            assert e["transform"] != "none" and e["radius"] == 0 and e["width"] > e["layout"] * 1.3, e
+        elif shape == "square":
+            assert e["transform"] == "none" and e["radius"] <= 3, e
+        elif shape == "dot":
+            assert e["transform"] == "none" and e["radius"] >= e["layout"] / 2 - 1, e
+        if shape:
+            checked += 1
+        if "star" in e["label"]:
+            assert e["text"] == "★", e
+    assert checked or page_name == "account-map", entries
+    offline.assert_clean()
