@@ -42,11 +42,12 @@ def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9)) + dt.timedelta(seconds=rng.randrange(8 * 3600))
 
 
-def synthetic_trail(data: Dataset, seed: int = 7) -> list[AuditEntry]:
+def synthetic_trail(data: Dataset, seed: int = 7, part: int = 0) -> list[AuditEntry]:
     """A plausible year of history ending in ``data``: every record created on a day
     of the year before ``DAY`` (relationships on their ``since`` when it falls in the
     year); a third of the relationships created one level shallower and raised
-    later; one in ten contacts first filed under another name and corrected."""
+    later; one in ten contacts first filed under another name and corrected.
+    ``part`` goes into the entries' ids, so the trails of slices never share one."""
     rng = random.Random(seed)
     homes = {Contact: {c.id: c.account_id for c in data.contacts}, Bid: {b.id: b.account_id for b in data.bids}}
     start = DAY - dt.timedelta(days=YEAR)
@@ -74,7 +75,7 @@ def synthetic_trail(data: Dataset, seed: int = 7) -> list[AuditEntry]:
             else:
                 rows.append((_moment(created, rng), kind, key, "create", account, None, values))
     rows.sort(key=lambda x: x[0])
-    return [AuditEntry(id=f"{at:%Y-%m-%dT%H:%M:%S.%f}Z-bench000-{i:08d}", at=at, actor="os:bench", via="bench",
+    return [AuditEntry(id=f"{at:%Y-%m-%dT%H:%M:%S.%f}Z-bench{part:03d}-{i:08d}", at=at, actor="os:bench", via="bench",
                        action=Action(action), kind=kind, key=key, account_id=account, before=before, after=after)
             for i, (at, kind, key, action, account, before, after) in enumerate(rows)]
 
@@ -94,7 +95,7 @@ def build(work: Path, accounts: int, slices: int = 1) -> None:
     store = work / "store.lbug"
     trail = 0
     for i, part in enumerate(_slices(data, slices)):
-        part_trail = synthetic_trail(part, seed=7 + i)
+        part_trail = synthetic_trail(part, seed=7 + i, part=i)
         trail += len(part_trail)
         folder = gen if slices == 1 else work / f"slice{i}"
         fileformat.write_csv_dir(part, folder, part_trail)
