@@ -42,6 +42,11 @@ def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9)) + dt.timedelta(seconds=rng.randrange(8 * 3600))
 
 
+def _homes(data: Dataset) -> dict:
+    """The accounts of ``data``'s contacts and bids, for ``home_account``."""
+    return {Contact: {c.id: c.account_id for c in data.contacts}, Bid: {b.id: b.account_id for b in data.bids}}
+
+
 def synthetic_trail(data: Dataset, seed: int = 7, part: int = 0) -> list[AuditEntry]:
     """A plausible year of history ending in ``data``: every record created on a day
     of the year before ``DAY`` (relationships on their ``since`` when it falls in the
@@ -49,7 +54,7 @@ def synthetic_trail(data: Dataset, seed: int = 7, part: int = 0) -> list[AuditEn
     later; one in ten contacts first filed under another name and corrected.
     ``part`` goes into the entries' ids, so the trails of slices never share one."""
     rng = random.Random(seed)
-    homes = {Contact: {c.id: c.account_id for c in data.contacts}, Bid: {b.id: b.account_id for b in data.bids}}
+    homes = _homes(data)
     start = DAY - dt.timedelta(days=YEAR)
     rows: list[tuple[dt.datetime, str, str, str, str | None, dict | None, dict]] = []
     for t in RECORD_TYPES:
@@ -112,7 +117,7 @@ def _slices(data: Dataset, n: int) -> list[Dataset]:
     records of no account go in the first."""
     if n == 1:
         return [data]
-    homes = {Contact: {c.id: c.account_id for c in data.contacts}, Bid: {b.id: b.account_id for b in data.bids}}
+    homes = _homes(data)
     order = {a.id: i for i, a in enumerate(data.accounts)}
     parts: list[dict[str, list]] = [{} for _ in range(n)]
     for t in RECORD_TYPES:
