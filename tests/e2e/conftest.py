@@ -161,15 +161,20 @@ class Seeds:
                       len(knows) + len(self._influences(people)) + len(reports))
 
     def account_map(self, account_id: str) -> Counts:
-        """Units, contacts and the active reps who know them; unit → parent unit,
-        contact → unit, KNOWS and INFLUENCES (reporting lines are not drawn)."""
+        """Units, contacts, the active reps who know them and the chart's corner
+        points (a port for each unit with sub-units, an in-port for each sub-unit),
+        plus a "no unit" box when a contact has no unit of the account; unit → port,
+        port → in-port → sub-unit, KNOWS, INFLUENCES and REPORTS_TO."""
         units = {u["id"]: u for u in self.units if u["account_id"] == account_id}
         contacts = {c["id"]: c for c in self.contacts if c["account_id"] == account_id}
         knows = self._knows(set(contacts))
-        edges = (sum(u["parent_unit_id"] in units for u in units.values())
-                 + sum(c["unit_id"] in units for c in contacts.values())
-                 + len(knows) + len(self._influences(set(contacts))))
-        return Counts(len(units) + len(contacts) + len({k["rep_id"] for k in knows}), edges)
+        subunits = [u for u in units.values() if u["parent_unit_id"] in units]
+        ports = len({u["parent_unit_id"] for u in subunits})
+        no_unit = any(c["unit_id"] not in units for c in contacts.values())
+        edges = (ports + 2 * len(subunits) + len(knows) + len(self._influences(set(contacts)))
+                 + sum(c["reports_to"] in contacts for c in contacts.values()))
+        return Counts(len(units) + no_unit + len(contacts) + len({k["rep_id"] for k in knows}) + ports + len(subunits),
+                      edges)
 
     def effective_depth(self, k: dict, as_of: dt.date) -> int:
         depth = int(k["depth"])

@@ -194,7 +194,7 @@ def test_hostile_account_map_shows_text_and_runs_nothing(offline, hostile):
     expected = seeds.account_map(ACCOUNT)
     assert drawn(page)["nodes"] == expected.nodes and drawn(page)["edges"] == expected.edges
     assert f"dark unit: {XSS_IMG}" in page.locator(".flags li").all_inner_texts()
-    assert page.evaluate("window.graphcrm.network.body.data.nodes.get('u:unit-x').label") == f"{XSS_IMG} (dark)"
+    assert page.evaluate("window.graphcrm.network.body.data.nodes.get('u:unit-x').label").split("\n")[0] == f"{XSS_IMG} (dark)"
     assert XSS_IMG in _hover(page, "u:unit-x")
     assert _hover(page, "c:c-x-script").startswith(XSS_SCRIPT)
     _assert_nothing_ran(page)

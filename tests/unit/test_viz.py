@@ -31,11 +31,14 @@ from graphcrm.model import (
 from graphcrm.policy import Policy
 from graphcrm.services import RisksReport
 from graphcrm.store import open_store
-from graphcrm.views import Link, PortfolioView, RepNode, account_view, decision_chain_view, portfolio_view
+from graphcrm.views import (
+    Link, Person, PortfolioView, RepNode, UnitNode, account_view, decision_chain_view, portfolio_view,
+)
 from viz.account_map import DARK_COLOUR
+from viz.org_chart import CELL, COLUMNS, OPEN_ALL_UP_TO, org_chart, unit_block
 from viz.evaluation_chart import evaluation_chart
 from viz.portfolio_map import BUS_COLOURS
-from viz.style import STALE
+from viz.style import COVERAGE_COLOURS, STALE
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 AS_OF = dt.date(2026, 11, 15)
@@ -343,10 +346,78 @@ def test_pages_show_the_last_contact_as_of_their_day():
 
 def test_account_map_draws_units_people_reps_and_links(map_view):
     data = data_of(viz.render_account_map(map_view))
-    assert len(data["nodes"]) == len(map_view.units) + len(map_view.people) + len(map_view.reps) == 3 + 7 + 2
-    # unit → parent 2, contact → unit 7, KNOWS 4, INFLUENCES 4 (reporting lines are not drawn)
-    reporting = sum(link.type == "REPORTS_TO" for link in map_view.links)
-    assert len(data["edges"]) == 2 + len(map_view.people) + len(map_view.links) - reporting == 17
+    # 3 units, 7 contacts, 2 active reps; the chart's corner points: HQ's port and the
+    # in-ports of its two sub-units
+    assert len(data["nodes"]) == 3 + 7 + 2 + 3
+    assert {n["id"] for n in data["nodes"] if n["id"][:2] in ("p:", "q:")} == {"p:u:u-hq", "q:u:u-dark", "q:u:u-dept"}
+    # tree: HQ → its port, port → each in-port, in-port → unit (5); KNOWS 4, INFLUENCES 4, REPORTS_TO 6
+    assert len(data["edges"]) == 5 + 4 + 4 + 6
+    reporting = [(e["from"], e["to"]) for e in data["edges"] if e.get("dashes") == [2, 4]]
+    assert len(reporting) == 6
+    # drawn from the start: the tree and the reporting lines inside a unit (c2 → c1 in HQ,
+    # c4, c5, c7 → c3 in Engineering); the rest (knows, influences, c3 → c1 and c6 → c1
+    # across units) only for a selected node
+    shown = {(e["from"], e["to"]) for e in data["edges"] if not e.get("hidden") and e["from"][:2] == "c:"}
+    assert shown == {("c:c2", "c:c1"), ("c:c4", "c:c3"), ("c:c5", "c:c3"), ("c:c7", "c:c3")}
+    assert sum(bool(e.get("hidden")) for e in data["edges"]) == 4 + 4 + 2
+
+
+def test_account_map_is_an_organisation_chart(map_view):
+    """Worked by hand from the table in ``account_data``: units by name under HQ;
+    in a unit, its heads on the first row, the people reporting to them below
+    (by level, then name); 7 contacts is small, so every unit starts open."""
+    org = data_of(viz.render_account_map(map_view))["org"]
+    assert org["roots"] == ["u:u-hq"]
+    assert org["units"]["u:u-hq"]["children"] == ["u:u-dark", "u:u-dept"]  # "Branch …" before "Engineering"
+    w, h = CELL
+    assert org["units"]["u:u-hq"]["members"] == [["c:c1", w // 2, h // 2], ["c:c2", w // 2, h + h // 2]]
+    # c3 heads Engineering (their manager c1 is in HQ); c7 (middle) before c4, c5 (staff, by name)
+    assert org["units"]["u:u-dept"]["members"] == [
+        ["c:c3", w // 2, h // 2], ["c:c7", w // 2, h + h // 2], ["c:c4", w + w // 2, h + h // 2],
+        ["c:c5", 2 * w + w // 2, h + h // 2]]
+    assert (org["units"]["u:u-dept"]["w"], org["units"]["u:u-dept"]["h"]) == (3 * w, 2 * h)
+    counts = {u: (v["contacts"], v["covered"], v["key_uncovered"]) for u, v in org["units"].items()}
+    assert counts == {"u:u-hq": (2, 1, 1), "u:u-dept": (4, 1, 0), "u:u-dark": (1, 0, 0)}
+    assert set(org["open"]) == set(org["staffed"]) == set(org["units"])
+
+
+def test_unit_boxes_carry_coverage_colour_and_counts(map_view):
+    nodes = nodes_by_id(viz.render_account_map(map_view))
+    # HQ: 1 of 2 covered (a half: weak), its approver uncovered (red border);
+    # Engineering: 1 of 4 (under a third: uncovered); the branch is dark
+    assert nodes["u:u-hq"]["color"]["background"] == COVERAGE_COLOURS["weak"]
+    assert nodes["u:u-hq"]["color"]["border"] == "#7a0000"
+    assert nodes["u:u-hq"]["label"] == "HQ\n2 contacts · 1 covered\n1 key uncovered"
+    assert nodes["u:u-dept"]["color"]["background"] == COVERAGE_COLOURS["uncovered"]
+    assert nodes["u:u-dept"]["label"] == "Engineering\n4 contacts · 1 covered"
+
+
+def test_a_big_account_opens_with_its_top_units_only(map_view):
+    people = [Person(id=f"c{i}", name=f"P{i}", unit_id=f"u{i % 3}", status="covered", best_depth=3,
+                     required_depth=3) for i in range(OPEN_ALL_UP_TO + 1)]
+    units = [UnitNode(id="u0", name="Top", kind="hq", parent_id=None, dark=False)] + [
+        UnitNode(id=f"u{i}", name=f"Sub {i}", kind="branch", parent_id="u0", dark=False) for i in (1, 2)]
+    view = map_view.model_copy(update={"units": units, "people": people, "reps": [], "links": []})
+    chart = org_chart(view)
+    assert chart["open"] == ["u:u0"] and chart["staffed"] == []
+    view.people.pop()
+    assert set(org_chart(view)["staffed"]) == {"u:u0", "u:u1", "u:u2"}
+
+
+def test_a_reporting_cycle_inside_a_unit_is_broken_at_its_highest_ranked_member():
+    a, b = (Person(id=i, name=n, level=lv, unit_id="u", status="covered", best_depth=1, required_depth=1)
+            for i, n, lv in (("a", "Ann", "staff"), ("b", "Bob", "senior")))
+    block = unit_block([a, b], {"a": "b", "b": "a"})
+    assert [m[0] for m in block.members] == ["c:b", "c:a"]  # Bob (senior) heads, Ann below
+    assert block.members[1][2] > block.members[0][2]
+
+
+def test_a_wide_layer_wraps_after_columns():
+    people = [Person(id=f"c{i}", name=f"P{i:02d}", unit_id="u", status="covered", best_depth=1, required_depth=1)
+              for i in range(COLUMNS + 1)]
+    block = unit_block(people, {})
+    w, h = CELL
+    assert block.members[-1] == ("c:c6", w // 2, h + h // 2) and (block.width, block.height) == (COLUMNS * w, 2 * h)
 
 
 def test_hidden_influencer_is_starred_on_the_account_map(map_view):
@@ -360,7 +431,7 @@ def test_hidden_influencer_is_starred_on_the_account_map(map_view):
 def test_dark_unit_is_marked_on_the_account_map(map_view):
     nodes = nodes_by_id(viz.render_account_map(map_view))
     dark = nodes["u:u-dark"]
-    assert dark["color"]["background"] == DARK_COLOUR and dark["label"].endswith("(dark)")
+    assert dark["color"]["background"] == DARK_COLOUR and dark["label"].split("\n")[0].endswith("(dark)")
     assert "Nobody on our side knows anyone here" in dark["tooltip"]
     assert all(nodes[u]["color"]["background"] != DARK_COLOUR and "(dark)" not in nodes[u]["label"]
                for u in ("u:u-hq", "u:u-dept"))
