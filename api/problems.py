@@ -20,6 +20,7 @@ from graphcrm.access import Forbidden
 from graphcrm.editing import Conflict, etag
 from graphcrm.errors import InputError, InUse, NotFound, StoreError
 from graphcrm.history import BeforeHistory
+from viz.chromium import BrowserMissing
 
 __all__ = ["install", "problem", "BodyTooLarge", "Problem", "RESPONSES"]
 
@@ -140,6 +141,11 @@ def install(app: FastAPI) -> None:
     @exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:
         return problem(403, str(exc))
+
+    @exception_handler(BrowserMissing)
+    async def no_browser(request: Request, exc: BrowserMissing) -> JSONResponse:
+        log.error("no browser for %s: %s", request.url.path, exc)
+        return problem(503, "the PDF and PNG need headless Chromium on the server; the workbook (.xlsx) does not")
 
     @exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> JSONResponse:

@@ -756,6 +756,36 @@ def render_account(ctx: typer.Context, account_id: str, output: OutOpt = None, a
     _write_page(viz.render_account_map(view), output, "account-map.html")
 
 
+report_app = typer.Typer(help="A bid's review pack to bring to the review meeting: PDF, workbook or picture.",
+                          no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("bid")
+def report_bid(ctx: typer.Context, bid_id: str,
+               output: Annotated[Path, typer.Option("--output", "-o", help="review.pdf, review.xlsx or chain.png: "
+                                                    "the suffix names the format")],
+               as_of: AsOfOpt = None, policy: PolicyOpt = None) -> None:
+    """A bid's review pack: red flags, the decision-chain picture, uncovered
+    decision-makers and their warm paths, the chain, gaps by layer with actions, the
+    account's plans. The PDF and PNG are drawn by headless Chromium; the workbook
+    needs nothing but openpyxl."""
+    from graphcrm.review import FORMATS, review_pack
+    from viz.review import write_pack
+
+    suffix = output.suffix.lower()
+    if suffix not in FORMATS:
+        raise typer.BadParameter(f"{output}: a review pack is written as .pdf, .xlsx or .png, "
+                                 f"not {suffix or 'a file with no suffix'}", param_hint="'-o' / '--output'")
+    pol, day = load_policy(policy), _as_of(as_of)
+    with _store(_read_db(ctx)) as store:
+        pack = review_pack(store, bid_id, day, pol)
+    data = write_pack(pack, suffix)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    out.print(f"wrote {escape(str(output))}")
+
+
 @render_app.command("portfolio")
 def render_portfolio(ctx: typer.Context, output: OutOpt = None, as_of: AsOfOpt = None,
                      policy: PolicyOpt = None) -> None:

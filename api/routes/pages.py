@@ -23,7 +23,9 @@ from graphcrm.access import Forbidden, authenticate, scope_of
 from graphcrm.analysis.trends import DEFAULT_MONTHS
 from graphcrm.editing import etag
 from graphcrm.model import Account, Bid, BidRole, Contact, TeamMember, Tier
+from graphcrm.review import FORMATS, review_pack
 from viz.evaluation_chart import evaluation_chart
+from viz.review import write_pack
 from viz.trend_chart import account_charts, bid_chart, portfolio_chart
 
 __all__ = ["router"]
@@ -45,6 +47,22 @@ def _graph(html: str) -> HTMLResponse:
 def bid_graph(id: IdPath, store: StoreDep, scope: Scope, policy: PolicyDep, as_of: AsOf) -> HTMLResponse:
     access.visible_record(store, scope, Bid, id)
     return _graph(viz.render_decision_chain(views.bid_view(store, id, as_of, policy)))
+
+
+PACK_FILES = {"pdf": "review.pdf", "xlsx": "review.xlsx", "png": "chain.png"}
+
+
+@router.get("/bids/{id}/review.{format}", summary="A bid's review pack (PDF, XLSX or the chain as PNG)",
+            response_class=Response,
+            responses={200: {"content": {FORMATS[f".{f}"]: {} for f in PACK_FILES}}})
+def bid_review(id: IdPath, format: Literal["pdf", "xlsx", "png"], store: StoreDep, scope: Scope, policy: PolicyDep,
+               as_of: AsOf) -> Response:
+    """The pack a reviewer brings to the review meeting (``graphcrm report bid``);
+    the PDF and PNG are drawn by headless Chromium on the server."""
+    access.visible_record(store, scope, Bid, id)
+    data = write_pack(review_pack(store, id, as_of, policy), f".{format}")
+    return Response(data, media_type=FORMATS[f".{format}"],
+                    headers={"Content-Disposition": f'attachment; filename="{PACK_FILES[format]}"'})
 
 
 @router.get("/accounts/{id}/graph", summary="Account map (HTML)", **HTML)
