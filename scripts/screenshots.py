@@ -66,8 +66,25 @@ def _settle(page) -> None:
         const timer = setTimeout(done, settle);
         n.once("stabilized", () => { clearTimeout(timer); done(); });
     })""", SETTLE_S * 1000)
-    page.evaluate("() => { const n = window.graphcrm.network; n.stopSimulation(); n.fit({animation: false}); }")
+    # an organisation chart (the account map) keeps the view it opened with: fitted when
+    # that is readable, else its top-left corner at a readable scale
+    page.evaluate("""() => { const n = window.graphcrm.network; n.stopSimulation();
+                             if (!document.getElementById("find")) { n.fit({animation: false}); } }""")
     page.wait_for_timeout(300)  # a frame or two after the fit
+
+
+def big_account_pages(folder: Path, url: str, account: str) -> dict[str, Path]:
+    """The account map of a big generated account (``graphcrm generate --accounts 1000
+    --seed 3`` has a1, 2,737 contacts): as it opens, and with its headquarters opened."""
+    with open_store(url, initialize=False) as store:
+        html = viz.render_account_map(views.account_map_view(store, account, DEMO_AS_OF, Policy()))
+    first = folder / "account-map-big.html"
+    first.write_text(html, encoding="utf-8")
+    return {"account-map-big": first}
+
+
+OPEN_FIRST_ROOT = """() => { const n = window.graphcrm.network, root = n.body.data.nodes.get({filter: x => !x.hidden && x.id.startsWith("u:")})[0];
+    n.body.emitter.emit("click", {nodes: [root.id], edges: []}); }"""
 
 
 def shoot(pages: dict[str, Path], out: Path, chromium: str = CHROMIUM) -> list[Path]:
@@ -92,6 +109,11 @@ def shoot(pages: dict[str, Path], out: Path, chromium: str = CHROMIUM) -> list[P
                 _settle(page)
                 target = out / f"{name}.png"
                 page.screenshot(path=str(target))
+                if name == "account-map-big":  # and once its first unit is opened
+                    page.evaluate(OPEN_FIRST_ROOT)
+                    page.wait_for_timeout(300)
+                    page.screenshot(path=str(out / f"{name}-opened.png"))
+                    written.append(out / f"{name}-opened.png")
                 counts = page.evaluate("[window.graphcrm.nodes, window.graphcrm.edges, window.graphcrm.stabilizedMs]")
                 print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: "
                       f"{counts[0]} nodes, {counts[1]} edges, stabilised after {counts[2]:.0f} ms "
@@ -109,11 +131,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNGs")
     parser.add_argument("--chromium", default=CHROMIUM, help="the Chromium binary [default: %(default)s]")
+    parser.add_argument("--big", metavar="STORE_URL", help="also the account map of a big account in this store "
+                        "(graphcrm generate --accounts 1000 --seed 3, then load)")
+    parser.add_argument("--big-account", default="a1", help="that account's id [default: %(default)s]")
     args = parser.parse_args()
     if not Path(args.chromium).exists():
         raise SystemExit(f"{args.chromium} is not installed (apt-get install chromium); no browser is downloaded")
     with tempfile.TemporaryDirectory(prefix="graphcrm-shots-") as tmp:
-        shoot(render_pages(Path(tmp)), args.out, args.chromium)
+        pages = render_pages(Path(tmp))
+        if args.big:
+            pages |= big_account_pages(Path(tmp), args.big, args.big_account)
+        shoot(pages, args.out, args.chromium)
 
 
 if __name__ == "__main__":

@@ -150,6 +150,7 @@ MATRIX: list[tuple[str, str, Any, Any, Any, Any]] = [
     ("GET", "/reps/{id}/departure", 401, 200, 200, 200),
     ("GET", "/contacts/{id}/warm-paths", 401, 200, 200, 200),
     ("GET", "/bids/{id}/graph", 401, 200, 200, 200),
+    ("GET", "/bids/{id}/review.{format}", 401, 200, 200, 200),
     ("GET", "/accounts/{id}/graph", 401, 200, 200, 200),
     ("GET", "/portfolio/graph", 401, 200, 200, 200),
     ("GET", "/changes", 401, 200, 200, 200),
@@ -214,6 +215,7 @@ OWN = {
 ANALYSES = {
     "/bids/{id}/coverage": "/bids/bid-mzp-terminal-wifi-2026/coverage",
     "/bids/{id}/graph": "/bids/bid-mzp-terminal-wifi-2026/graph",
+    "/bids/{id}/review.{format}": "/bids/bid-mzp-terminal-wifi-2026/review.xlsx",  # the PDF is the same route
     "/accounts/{id}/graph": "/accounts/acc-mzp/graph",
     "/portfolio/graph": "/portfolio/graph",
     "/ui/": "/ui/",
@@ -764,7 +766,7 @@ def test_member_references_to_other_teams_look_unknown(wenv, prefix, path, body,
 # --- graph pages and the web UI ---------------------------------------------------------
 
 OTHER_GRAPHS = ["/bids/bid-jnm-5g-core-2026/graph", "/bids/bid-jnpg-pvt5g-2027/graph", "/accounts/acc-jnm/graph",
-                "/accounts/acc-jnpg/graph"]
+                "/accounts/acc-jnpg/graph", "/bids/bid-jnm-5g-core-2026/review.xlsx"]
 OTHER_UI = ["/ui/accounts/acc-jnm", "/ui/accounts/acc-jnpg", "/ui/bids/bid-jnm-5g-core-2026",
             "/ui/reps/rep-liu-yang", "/ui/reps/rep-zhao-lei"]
 
