@@ -87,7 +87,7 @@ def render_account_map(view: AccountView) -> str:
     # drawn for the selected node only (the page shows them on a click): drawn all at
     # once they hide the chart. Reporting lines inside a unit stay.
     unit_of = {p.id: p.unit_id for p in view.people}
-    edges += [link_edge(link) | ({} if link.type == "REPORTS_TO" and unit_of[link.source] == unit_of.get(link.target)
+    edges += [link_edge(link) | ({} if link.type == "REPORTS_TO" and unit_of.get(link.source) == unit_of.get(link.target)
                                  else {"hidden": True}) for link in view.links]
     options = {"physics": {"enabled": False},
                "interaction": {"hover": True, "tooltipDelay": 120},

@@ -71,4 +71,4 @@ def render_decision_chain(view: GraphView) -> str:
     flags = [f"{chip.label}: " + (", ".join(p.name + (f" ({p.note})" if p.note else "") for p in chip.people) or "—")
              for chip in flag_chips(view)]
     return page.render(view.title, view.subtitle, nodes, [link_edge(link) for link in view.links], options,
-                       [STANCE_LEGEND, COVERAGE_LEGEND, LINK_LEGEND], flags)
+                       [STANCE_LEGEND, COVERAGE_LEGEND, LINK_LEGEND], flags, kind="chain")

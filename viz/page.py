@@ -76,17 +76,18 @@ def network_data(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
 
 def render(title: str, subtitle: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
            options: dict[str, Any], legend: list[dict[str, Any]], flags: list[str | dict[str, Any]] | None = None,
-           height: str = "80vh", org: dict[str, Any] | None = None) -> str:
+           height: str = "80vh", org: dict[str, Any] | None = None, kind: str | None = None) -> str:
     """The page: title, subtitle, red flags (a text, or ``{text, link, href}``: a
     summary with a link), the graph and its legend. With ``org`` (an organisation
     chart, ``viz.org_chart``) the page places the nodes itself, opens and closes
-    units on a click and offers a search for a contact."""
+    units on a click and offers a search for a contact. ``kind``: the body's class
+    (``chain``: framed by the bid page, which shows the red flags, the page hides its own)."""
     js, css = _vis_assets()
     data = network_data(nodes, edges, options)
     if org is not None:
         data["org"] = org
     html = _env.get_template("graph.html").render(
-        title=title, subtitle=subtitle, flags=flags or [], legend=legend, height=height,
+        title=title, subtitle=subtitle, flags=flags or [], legend=legend, height=height, kind=kind,
         data=data, vis_js=js, vis_css=css)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{page_csp(html)}">\n'
     return html.replace(_CSP_AT, _CSP_AT + meta, 1)

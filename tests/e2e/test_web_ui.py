@@ -192,6 +192,9 @@ def test_admin_walks_from_portfolio_to_bid_graph_and_rep_then_signs_out(ui, serv
     frame = _graph_frame(page, f"/bids/{BID}/graph")
     expected = seeds.decision_chain(BID)
     assert (drawn(frame)["nodes"], drawn(frame)["edges"]) == (expected.nodes, expected.edges)
+    # the page has the title and red flags once: the framed chart does not repeat them
+    assert page.locator("h1").count() == 1 and page.locator("#flags").is_visible()
+    assert not frame.locator("header h1").is_visible() and not frame.locator(".flags").is_visible()
 
     # portfolio → the rep who holds acc-mzp alone
     ui.go(f"/ui/?as_of={AS_OF}")
