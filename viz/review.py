@@ -47,11 +47,6 @@ def review_html(pack: ReviewPack, chain: bytes | None = None) -> str:
         stance=lambda s: "unknown" if s is None else STANCE_NAMES[s])
 
 
-def _cell(value):
-    """Text that a spreadsheet would read as a formula is written as text."""
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
 def review_xlsx(pack: ReviewPack) -> bytes:
     """The pack as a workbook: sheets ``Decision chain``, ``Uncovered``, ``Gaps and
     actions``, ``Plans`` and ``Red flags``, each with a bold header row."""
@@ -84,7 +79,10 @@ def review_xlsx(pack: ReviewPack) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula (as graphcrm.workbook writes it)
         sheet.freeze_panes = "A2"
     book.properties.title = f"{r.bid_name} — review pack"
     out = io.BytesIO()

@@ -534,3 +534,24 @@ class TestTrendChart:
 
         svg = line_chart("t", "<b>x</b>", ["2026-01"], {"<i>y</i>": [0.5]}, top=1.0, percent=True)
         assert "<b>" not in svg and "&lt;b&gt;" in svg and "&lt;i&gt;" in svg and "50%" in svg
+
+
+def test_the_review_workbook_keeps_text_that_looks_like_a_formula_as_text(chain_view):
+    """A contact named like a formula is written as that exact text: not a formula,
+    and not altered (no apostrophe put in front)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from graphcrm.review import ReviewPack
+    from graphcrm.views import flag_chips
+    from viz.review import review_xlsx
+
+    formula = '=HYPERLINK("http://x","y")'
+    chain = [m.model_copy(update={"name": formula}) if m.contact_id == "c1" else m
+             for m in chain_view.report.decision_chain]
+    view = chain_view.model_copy(update={"report": chain_view.report.model_copy(update={"decision_chain": chain})})
+    book = load_workbook(BytesIO(review_xlsx(ReviewPack(account_name="Acme", view=view, chips=flag_chips(view),
+                                                        gaps=[], plans=[]))))
+    cells = [c for row in book["Decision chain"].iter_rows(min_row=2) for c in row if c.value == formula]
+    assert len(cells) == 1 and cells[0].data_type == "s"
